@@ -1,0 +1,1 @@
+return Telemed.Cli.CommandLine.Run(args);
