@@ -1,11 +1,30 @@
+using Telemed.Cli.Ecg;
+
 namespace Telemed.Cli;
 
 /// <summary>Entry point of the <c>telemed</c> command: dispatches to the tool groups.</summary>
 internal static class CommandLine
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        Console.Error.WriteLine("usage: telemed ecg <analyze|detect|eval> ...");
-        return args.Length == 0 ? 2 : 2;
+        if (args.Length >= 1 && args[0] == "ecg")
+        {
+            return EcgCommands.Run(args[1..], stdout, stderr);
+        }
+
+        stderr.WriteLine(Usage);
+        return args.Length == 0 || args[0] is "-h" or "--help" ? 0 : 2;
     }
+
+    public const string Usage = """
+        usage: telemed <group> <command> [options]
+
+        ecg analyze <record> [--json]       measurements and urgency flags of a recording
+        ecg detect <record> --out <ann>     write detected beats as WFDB annotations <record>.<ann>
+        ecg eval --db <dir> [--records a,b]  EC57 beat-by-beat evaluation against .atr references
+
+        <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
+        """;
 }
