@@ -28,6 +28,7 @@ public sealed class QrsDetector
     private readonly double[] _energySum; // per lead running sum over the integration window
     private readonly float[] _leadLevel; // per lead running QRS level of integrated energy
     private readonly float[] _inverseLevel;
+    private readonly float[] _leadNoise; // per lead running ratio of between-beat to QRS integrated energy
 
     // Rings indexed by sample & _ringMask.
     private readonly int _ringMask;
@@ -93,6 +94,7 @@ public sealed class QrsDetector
         _energySum = new double[leadCount];
         _leadLevel = new float[leadCount];
         _inverseLevel = new float[leadCount];
+        _leadNoise = new float[leadCount];
 
         _window = Math.Max(1, (int)Math.Round(o.IntegrationWindow * samplingRate));
         _refractory = (int)Math.Round(o.RefractoryPeriod * samplingRate);
@@ -473,20 +475,10 @@ public sealed class QrsDetector
         }
 
         // A single artefact must not lift the levels so far that the next real beats fall below threshold
-        // (the classic lock-out): a peak moves the level at most as if it were twice the level.
-        _signalLevel += (searchBack ? 0.25f : 0.125f) * (Math.Min(c.Value, 2 * _signalLevel) - _signalLevel);
+        // (the classic lock-out): a peak moves the level at most as if it were four times the level.
+        _signalLevel += (searchBack ? 0.25f : 0.125f) * (Math.Min(c.Value, 4 * _signalLevel) - _signalLevel);
 
-        // Lead levels follow the QRS energy each lead shows at accepted beats (not after search-back: the
-        // ring may no longer hold that moment).
-        if (!searchBack)
-        {
-            for (int l = 0; l < _leads; l++)
-            {
-                float level = _leadLevel[l] + (0.125f * (Math.Min(_integratedRing[l][c.Slot], 2 * _leadLevel[l]) - _leadLevel[l]));
-                _leadLevel[l] = Math.Max(level, MinLeadLevel);
-                _inverseLevel[l] = 1 / _leadLevel[l];
-            }
-        }
+        UpdateLeadWeights(c, searchBack);
 
         _lastQrsSlope = c.Slope;
         _lastQrs = c.Index;
@@ -502,6 +494,54 @@ public sealed class QrsDetector
 
         _searchBack.RemoveRange(keep, _searchBack.Count - keep);
         _searchBackChanged = _searchBack.Count > 0;
+    }
+
+    /// <summary>
+    /// Each lead's QRS level follows the energy it shows at accepted beats; its noise ratio follows the largest
+    /// energy it shows between beats. A lead whose between-beat energy rivals its QRS energy (artefact, big T
+    /// waves, a loose electrode) gets a small weight, so noise in one lead cannot outvote clean leads.
+    /// </summary>
+    private void UpdateLeadWeights(Candidate c, bool searchBack)
+    {
+        long from = Math.Max(_lastQrs + _hold, _n - _ringMask);
+        long to = c.Index - _window - _hold;
+        bool between = _lastQrs >= 0 && to > from;
+        float weightSum = 0;
+        for (int l = 0; l < _leads; l++)
+        {
+            var ring = _integratedRing[l];
+            if (between)
+            {
+                float max = 0;
+                for (long k = from; k <= to; k++)
+                {
+                    max = Math.Max(max, ring[k & _ringMask]);
+                }
+
+                _leadNoise[l] += 0.125f * (Math.Min(max / _leadLevel[l], 2f) - _leadNoise[l]);
+            }
+
+            // After search-back the ring may no longer hold the beat: keep the level.
+            if (!searchBack || c.Index > _n - _ringMask)
+            {
+                float level = _leadLevel[l] + (0.125f * (Math.Min(ring[c.Slot], 4 * _leadLevel[l]) - _leadLevel[l]));
+                _leadLevel[l] = Math.Max(level, MinLeadLevel);
+            }
+
+            weightSum += LeadWeight(l);
+        }
+
+        for (int l = 0; l < _leads; l++)
+        {
+            _inverseLevel[l] = LeadWeight(l) * _leads / (weightSum * _leadLevel[l]);
+            if (Environment.GetEnvironmentVariable("QRSDEBUG") != null && c.Index > 100000 && c.Index < 112000) Console.Error.WriteLine($"{c.Index} lead{l} level={_leadLevel[l]} noise={_leadNoise[l]} w={LeadWeight(l)} S={_signalLevel} N={_noiseLevel} v={c.Value} slope={c.Slope}");
+        }
+    }
+
+    private float LeadWeight(int lead)
+    {
+        float r = _leadNoise[lead];
+        return 1 / (1 + (4 * r * r));
     }
 
     private static double GroupDelaySeconds(SecondOrderSections sections, double hz, double fs)
