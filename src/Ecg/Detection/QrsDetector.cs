@@ -46,6 +46,8 @@ public sealed class QrsDetector
     private readonly int _fiducialSearch;
     private readonly int _groupDelay;
     private readonly double _searchBackFactor;
+    private readonly double _earlyFraction;
+    private readonly float _weakFraction;
 
     private readonly List<Candidate> _searchBack = new(64);
     private readonly List<Beat> _beats = new(64);
@@ -104,6 +106,8 @@ public sealed class QrsDetector
         _fiducialSearch = Math.Max(1, (int)Math.Round(0.06 * samplingRate));
         _groupDelay = (int)Math.Round(GroupDelaySeconds(sections, (o.BandLowHz + high) / 2, samplingRate) * samplingRate);
         _searchBackFactor = o.SearchBackFactor;
+        _earlyFraction = o.EarlyFraction;
+        _weakFraction = (float)o.WeakFraction;
 
         int ring = 1;
         while (ring < _learning + _window + _hold + (2 * _fiducialSearch) + _groupDelay + 8)
@@ -363,6 +367,15 @@ public sealed class QrsDetector
                 return;
             }
 
+            // Far earlier than the rhythm allows and weak: more likely artefact than an ectopic beat (which is
+            // early but strong). Keep it for search-back in case no better complex follows.
+            if (_rrCount >= 4 && p - _lastQrs < _earlyFraction * _rrMean && value < _weakFraction * _signalLevel)
+            {
+                _searchBack.Add(candidate);
+                _searchBackChanged = true;
+                return;
+            }
+
             Accept(candidate, searchBack: false);
             return;
         }
@@ -534,7 +547,6 @@ public sealed class QrsDetector
         for (int l = 0; l < _leads; l++)
         {
             _inverseLevel[l] = LeadWeight(l) * _leads / (weightSum * _leadLevel[l]);
-            if (Environment.GetEnvironmentVariable("QRSDEBUG") != null && c.Index > 100000 && c.Index < 112000) Console.Error.WriteLine($"{c.Index} lead{l} level={_leadLevel[l]} noise={_leadNoise[l]} w={LeadWeight(l)} S={_signalLevel} N={_noiseLevel} v={c.Value} slope={c.Slope}");
         }
     }
 

@@ -3,7 +3,7 @@ namespace Telemed.Ecg.Detection;
 /// <summary>
 /// Physiological parameters of <see cref="QrsDetector"/>, all in seconds or hertz so the detector behaves the
 /// same at any sampling rate. Defaults follow the published Pan–Tompkins design (IEEE TBME 32(3), 1985) and the
-/// physiology it rests on: QRS energy lies mostly in 5–20 Hz, a QRS lasts up to ~150 ms, no two ventricular
+/// physiology it rests on: QRS energy lies mostly in 5–15 Hz, a QRS lasts up to ~150 ms, no two ventricular
 /// depolarisations come closer than ~200 ms, and a T wave ends within ~360 ms of its QRS at normal rates.
 /// </summary>
 public sealed record QrsDetectorOptions
@@ -14,7 +14,7 @@ public sealed record QrsDetectorOptions
     public double BandLowHz { get; init; } = 5;
 
     /// <summary>Upper edge of the QRS band-pass (Hz).</summary>
-    public double BandHighHz { get; init; } = 20;
+    public double BandHighHz { get; init; } = 15;
 
     /// <summary>Moving-window integration length: about the widest QRS (s).</summary>
     public double IntegrationWindow { get; init; } = 0.150;
@@ -30,4 +30,15 @@ public sealed record QrsDetectorOptions
 
     /// <summary>When no QRS has come for this multiple of the mean RR interval, search back with a lower threshold.</summary>
     public double SearchBackFactor { get; init; } = 1.66;
+
+    /// <summary>
+    /// A complex that comes before this fraction of the mean RR interval …
+    /// </summary>
+    public double EarlyFraction { get; init; } = 0.6;
+
+    /// <summary>
+    /// … with less than this fraction of the running QRS level is held back as probable artefact: an ectopic beat
+    /// is early but strong. Search-back still takes it if no better complex follows.
+    /// </summary>
+    public double WeakFraction { get; init; } = 0.4;
 }
