@@ -531,7 +531,9 @@ public sealed class QrsDetector
                     max = Math.Max(max, ring[k & _ringMask]);
                 }
 
-                _leadNoise[l] += 0.125f * (Math.Min(max / _leadLevel[l], 2f) - _leadNoise[l]);
+                // Noise is believed at once and forgotten slowly: a loose electrode must lose its vote quickly.
+                float ratio = Math.Min(max / _leadLevel[l], 2f);
+                _leadNoise[l] += (ratio > _leadNoise[l] ? 0.5f : 0.125f) * (ratio - _leadNoise[l]);
             }
 
             // After search-back the ring may no longer hold the beat: keep the level.

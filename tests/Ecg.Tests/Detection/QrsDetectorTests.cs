@@ -1,0 +1,167 @@
+using Telemed.Ecg.Detection;
+using Telemed.Ecg.Evaluation;
+using Telemed.Ecg.Signals;
+using Telemed.Ecg.Wfdb;
+using Xunit;
+
+namespace Telemed.Ecg.Tests.Detection;
+
+public class QrsDetectorTests
+{
+    private static string Record(string name) => Path.Combine(TestData.MitdbDirectory, name);
+
+    private static BeatMatchResult Score(string name, EcgRecording recording, double learningSeconds = 300)
+    {
+        var reference = WfdbAnnotationReader.Read(Record(name) + ".atr");
+        double factor = recording.SamplingRate / 360.0;
+        var scaled = reference
+            .Select(a => a with { Sample = (long)Math.Round(a.Sample * factor) })
+            .Where(a => a.Sample < recording.Length) // the recording may be a leading slice of the record
+            .ToList();
+        var beats = QrsDetector.Detect(recording);
+        return BeatMatcher.Compare(name, scaled, beats.Select(b => b.Sample).ToList(), recording.SamplingRate, learningPeriodSeconds: learningSeconds);
+    }
+
+    [Theory]
+    [InlineData("100", 99.9, 99.9)] // clean sinus rhythm with APCs
+    [InlineData("105", 99.0, 95.5)] // heavy noise and baseline artefact
+    [InlineData("119", 99.9, 99.8)] // ventricular bigeminy and trigeminy
+    [InlineData("203", 98.8, 97.5)] // multiform PVCs, VT, atrial flutter/fibrillation, noise
+    [InlineData("208", 99.0, 98.7)] // frequent PVCs and fusion beats, couplets
+    [InlineData("222", 99.7, 99.7)] // AF/AFL with junctional rhythm, low amplitude
+    public void Detects_reference_beats_on_MIT_BIH_records(string name, double minSensitivity, double minPredictivity)
+    {
+        var result = Score(name, WfdbRecordReader.Read(Record(name)));
+
+        Assert.True(result.TruePositives > 1400, $"{name}: only {result.TruePositives} beats matched");
+        Assert.True(result.Sensitivity * 100 >= minSensitivity, $"{name}: Se {result.Sensitivity:P2} below {minSensitivity}% ({result.FalseNegatives} missed)");
+        Assert.True(result.PositivePredictivity * 100 >= minPredictivity, $"{name}: +P {result.PositivePredictivity:P2} below {minPredictivity}% ({result.FalsePositives} false)");
+        Assert.InRange(Math.Abs(result.MeanOffset), 0, 0.04); // fiducial within 40 ms of the annotated R peak on average
+    }
+
+    [Theory]
+    [InlineData(128)]
+    [InlineData(250)]
+    [InlineData(500)]
+    [InlineData(1000)]
+    public void Works_at_other_sampling_rates(double rate)
+    {
+        foreach (string name in new[] { "100", "119", "208" })
+        {
+            var recording = WfdbRecordReader.Read(Record(name)).Slice(0, 360 * 600); // first 10 minutes
+            var result = Score(name, Resampling.To(recording, rate), learningSeconds: 10);
+
+            Assert.True(result.TruePositives > 500, $"{name} at {rate} Hz: only {result.TruePositives} matched");
+            Assert.True(result.Sensitivity >= 0.99, $"{name} at {rate} Hz: Se {result.Sensitivity:P2} ({result.FalseNegatives} missed)");
+            Assert.True(result.PositivePredictivity >= 0.99, $"{name} at {rate} Hz: +P {result.PositivePredictivity:P2} ({result.FalsePositives} false)");
+        }
+    }
+
+    [Fact]
+    public void Streaming_in_arbitrary_blocks_gives_the_same_beats_as_whole_recording()
+    {
+        var recording = WfdbRecordReader.Read(Record("203")).Slice(0, 360 * 120);
+        var whole = QrsDetector.Detect(recording);
+
+        var detector = new QrsDetector(recording.SamplingRate, 2);
+        var streamed = new List<Beat>();
+        var lead0 = recording.Leads[0].ToMillivolts();
+        var lead1 = recording.Leads[1].ToMillivolts();
+        var random = new Random(7);
+        var block = new float[2 * 1000];
+        for (int t = 0; t < recording.Length;)
+        {
+            int n = Math.Min(random.Next(1, 1000), recording.Length - t);
+            for (int i = 0; i < n; i++)
+            {
+                block[2 * i] = lead0[t + i];
+                block[(2 * i) + 1] = lead1[t + i];
+            }
+
+            detector.Process(block.AsSpan(0, 2 * n));
+            streamed.AddRange(detector.Beats);
+            detector.ClearBeats();
+            t += n;
+        }
+
+        detector.Flush();
+        streamed.AddRange(detector.Beats);
+
+        Assert.True(whole.Count > 200);
+        Assert.Equal(whole.Select(b => b.Sample), streamed.Select(b => b.Sample));
+    }
+
+    [Fact]
+    public void A_noisy_second_lead_does_not_add_false_beats()
+    {
+        // Record 100's clean MLII with its second lead replaced by bursts of large (2 mV) electrode noise.
+        var clean = WfdbRecordReader.Read(Record("100")).Slice(0, 360 * 300);
+        var random = new Random(3);
+        var noise = new int[clean.Length];
+        for (int t = 0; t < noise.Length; t++)
+        {
+            bool burst = (t / (360 * 5)) % 3 == 1; // 5 s of noise in every 15 s
+            noise[t] = burst ? (int)(400 * Math.Sin(t * 0.9) * random.NextDouble()) + random.Next(-200, 200) : random.Next(-4, 5);
+        }
+
+        var lead0 = clean.Leads[0];
+        var noisy = new EcgRecording(360, [lead0, new EcgLead(LeadId.V1, "V1", noise, 200, 0)], "100-noisy");
+
+        var single = Score("100", new EcgRecording(360, [lead0], "100"), learningSeconds: 0);
+        var both = Score("100", noisy, learningSeconds: 0);
+
+        Assert.True(single.Sensitivity > 0.995 && single.PositivePredictivity > 0.995);
+        // A few beats at the onset of each burst are lost before the noisy lead loses its vote (see bench/RESULTS.md).
+        Assert.True(both.Sensitivity > 0.97, $"Se {both.Sensitivity:P2}");
+        Assert.True(both.FalsePositives <= 5, $"{both.FalsePositives} false beats from the noisy lead");
+    }
+
+    [Fact]
+    public void Flat_line_gives_no_beats_and_confidence_is_a_fraction()
+    {
+        var flat = new EcgRecording(500, [new EcgLead(LeadId.II, "II", new int[5000 * 4], 1000, 0)]);
+        Assert.Empty(QrsDetector.Detect(flat));
+
+        var beats = QrsDetector.Detect(WfdbRecordReader.Read(Record("100")).Slice(0, 360 * 60));
+        Assert.All(beats, b => Assert.InRange(b.Confidence, 0f, 1f));
+        Assert.True(beats.Average(b => b.Confidence) > 0.6);
+    }
+
+    [Fact]
+    public void Steady_state_processing_does_not_allocate()
+    {
+        var recording = WfdbRecordReader.Read(Record("100")).Slice(0, 360 * 120);
+        var frames = new float[recording.Length * 2];
+        var l0 = recording.Leads[0].ToMillivolts();
+        var l1 = recording.Leads[1].ToMillivolts();
+        for (int t = 0; t < recording.Length; t++)
+        {
+            frames[2 * t] = l0[t];
+            frames[(2 * t) + 1] = l1[t];
+        }
+
+        var detector = new QrsDetector(360, 2);
+        detector.Process(frames.AsSpan(0, 2 * 360 * 30)); // warm up: learning, list capacities
+        detector.ClearBeats();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int beats = 0;
+        for (int t = 360 * 30; t + 256 <= recording.Length; t += 256)
+        {
+            detector.Process(frames.AsSpan(2 * t, 2 * 256));
+            beats += detector.Beats.Length;
+            detector.ClearBeats();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(beats > 100);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Rejects_impossible_configuration()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QrsDetector(10, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QrsDetector(360, 0));
+        Assert.Throws<ArgumentException>(() => new QrsDetector(360, 2).Process(new float[3]));
+    }
+}
