@@ -359,6 +359,11 @@ public sealed class QrsDetector
         }
 
         var candidate = Describe(p, value);
+        if (candidate.Doubtful)
+        {
+            return;
+        }
+
         if (value > Threshold)
         {
             if (_lastQrs >= 0 && p - _lastQrs < _tWave && candidate.Slope < 0.5f * _lastQrsSlope)
@@ -426,6 +431,8 @@ public sealed class QrsDetector
         int dominant = 0;
         float best = -1;
         int agreeing = 0;
+        float loudest = 0;
+        bool quietCleanLead = false;
         for (int l = 0; l < _leads; l++)
         {
             float e = _energyRing[l][slot] * _inverseLevel[l];
@@ -435,11 +442,19 @@ public sealed class QrsDetector
                 dominant = l;
             }
 
-            if (_integratedRing[l][p & _ringMask] * _inverseLevel[l] >= 0.25f)
+            float relative = _integratedRing[l][p & _ringMask] / _leadLevel[l];
+            if (relative >= 0.25f)
             {
                 agreeing++;
             }
+
+            loudest = Math.Max(loudest, relative);
+            quietCleanLead |= relative < 0.15f && LeadWeight(l) > 0.5f;
         }
+
+        // Far above its own QRS level in one lead while a clean lead shows nothing: an electrode artefact
+        // (a loose or knocked electrode), not a heartbeat. Ectopic beats show in every clean lead.
+        bool doubtful = loudest > 3 && quietCleanLead;
 
         long fiducial = steepest;
         float extreme = -1;
@@ -457,7 +472,7 @@ public sealed class QrsDetector
         }
 
         fiducial = Math.Max(0, fiducial - _groupDelay);
-        return new Candidate(p, value, slope, fiducial, (float)agreeing / _leads, (int)(p & _ringMask));
+        return new Candidate(p, value, slope, fiducial, (float)agreeing / _leads, (int)(p & _ringMask), doubtful);
     }
 
     private void Accept(Candidate c, bool searchBack)
@@ -532,7 +547,7 @@ public sealed class QrsDetector
                 }
 
                 // Noise is believed at once and forgotten slowly: a loose electrode must lose its vote quickly.
-                float ratio = Math.Min(max / _leadLevel[l], 2f);
+                float ratio = Math.Min(max / _leadLevel[l], 1000f);
                 _leadNoise[l] += (ratio > _leadNoise[l] ? 0.5f : 0.125f) * (ratio - _leadNoise[l]);
             }
 
@@ -576,5 +591,5 @@ public sealed class QrsDetector
         return -dp / (2 * Math.PI * 2 * dh);
     }
 
-    private readonly record struct Candidate(long Index, float Value, float Slope, long Fiducial, float Agreement, int Slot);
+    private readonly record struct Candidate(long Index, float Value, float Slope, long Fiducial, float Agreement, int Slot, bool Doubtful);
 }
