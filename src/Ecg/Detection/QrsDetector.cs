@@ -48,6 +48,7 @@ public sealed class QrsDetector
     private readonly double _searchBackFactor;
     private readonly double _earlyFraction;
     private readonly float _weakFraction;
+    private readonly float _marginalFactor;
 
     private readonly List<Candidate> _searchBack = new(64);
     private readonly List<Beat> _beats = new(64);
@@ -108,6 +109,7 @@ public sealed class QrsDetector
         _searchBackFactor = o.SearchBackFactor;
         _earlyFraction = o.EarlyFraction;
         _weakFraction = (float)o.WeakFraction;
+        _marginalFactor = (float)o.MarginalFactor;
 
         int ring = 1;
         while (ring < _learning + _window + _hold + (2 * _fiducialSearch) + _groupDelay + 8)
@@ -373,8 +375,11 @@ public sealed class QrsDetector
             }
 
             // Far earlier than the rhythm allows and weak: more likely artefact than an ectopic beat (which is
-            // early but strong). Keep it for search-back in case no better complex follows.
-            if (_rrCount >= 4 && p - _lastQrs < _earlyFraction * _rrMean && value < _weakFraction * _signalLevel)
+            // early but strong). Barely above threshold and missing from some leads: likewise. Either is kept for
+            // search-back in case no better complex follows.
+            bool earlyWeak = _rrCount >= 4 && p - _lastQrs < _earlyFraction * _rrMean && value < _weakFraction * _signalLevel;
+            bool marginal = _leads > 1 && value < _marginalFactor * Threshold && candidate.Agreement < 1;
+            if (earlyWeak || marginal)
             {
                 _searchBack.Add(candidate);
                 _searchBackChanged = true;

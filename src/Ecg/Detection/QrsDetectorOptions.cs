@@ -41,4 +41,10 @@ public sealed record QrsDetectorOptions
     /// is early but strong. Search-back still takes it if no better complex follows.
     /// </summary>
     public double WeakFraction { get; init; } = 0.4;
+
+    /// <summary>
+    /// With several leads, a complex below this multiple of the detection threshold that some leads do not show
+    /// (less than a quarter of their QRS level) is held back for search-back rather than accepted at once.
+    /// </summary>
+    public double MarginalFactor { get; init; } = 2;
 }
