@@ -24,7 +24,7 @@ internal static class WaveDelineation
         int searchTo = Math.Min(n - 1, fiducial + Samples(0.08));
         int peak = ArgMax(sv, searchFrom, searchTo);
         double peakVelocity = sv[peak];
-        double noise = Percentile(sv, 0.2);
+        double noise = Percentile(sv, 0.1);
         if (!(peakVelocity > 10 * noise) || peakVelocity <= 0)
         {
             return null;
@@ -269,8 +269,9 @@ internal static class WaveDelineation
         int run = Math.Max(2, (int)Math.Round(0.01 * fs));
         int? onset = FindQuiet(sv, steepest, -1, threshold, run, Math.Max(0, from - (int)Math.Round(0.05 * fs)));
 
-        // The P wave must start before the QRS and lie in the window; an onset at the window edge is a ramp, not a wave.
-        return onset is int o && o > from - (int)Math.Round(0.05 * fs) && o < steepest ? o : null;
+        // A true onset sits near the isoelectric line; a "quiet" point high on the wave is a P apex cut off by the
+        // window (P hidden in the previous T wave at fast rates): then there is no measurable P onset.
+        return onset is int o && o < steepest && Math.Abs(medians[lead][o] - baseline[lead]) < 0.3 * largest ? o : null;
     }
 
     private static int ArgMax(double[] values, int from, int to)

@@ -86,6 +86,15 @@ public sealed class RhythmFlaggerTests(ITestOutputHelper output)
         Assert.DoesNotContain(flags, f => f.Kind is EcgFlagKind.WideComplexTachycardia or EcgFlagKind.Tachycardia);
     }
 
+    [Fact]
+    public void P_wave_buried_in_the_previous_t_wave_gives_no_made_up_pr()
+    {
+        // At 170 bpm with QT 260 ms the P wave (PR 120 ms) starts before the previous T wave has ended.
+        var ecg = SyntheticEcg.Create(new SyntheticEcgOptions { HeartRateBpm = 170, QrsSeconds = 0.08, QtSeconds = 0.26, PrSeconds = 0.12, WhiteNoiseMv = 0.01 });
+        var m = RestingEcgMeasurer.Measure(ecg.Recording, ecg.Beats);
+        Assert.True(m.PrMs is null || Math.Abs(m.PrMs.Value - ecg.TruePrMs) <= 20, $"PR {m.PrMs} ms against a true {ecg.TruePrMs} ms");
+    }
+
     [Theory]
     [InlineData(44, EcgFlagKind.Bradycardia)]
     [InlineData(120, EcgFlagKind.Tachycardia)]
