@@ -1,0 +1,349 @@
+using Telemed.Ecg.Detection;
+using Telemed.Ecg.Filters;
+using Telemed.Ecg.Measurements;
+using Telemed.Ecg.Signals;
+
+namespace Telemed.Ecg.Rhythm;
+
+/// <summary>
+/// Raises rhythm, ischaemia and technical flags on a resting ECG before the cardiologist opens it. Technical
+/// quality is judged first: when noise or detached electrodes dominate, beats are unreliable, so rate and
+/// rhythm flags are withheld (and the technical flag says so) rather than reporting a phantom tachycardia.
+/// </summary>
+public static class RhythmFlagger
+{
+    public const double BradycardiaBpm = 50;
+    public const double TachycardiaBpm = 100;
+    public const double MarkedTachycardiaBpm = 150;
+    public const double PauseSeconds = 3.0;
+    public const double WideQrsMs = 120;
+
+    /// <summary>A beat-free, flat stretch this long in every lead is asystole.</summary>
+    public const double AsystoleSeconds = 4.0;
+
+    /// <summary>Peak to peak under this (0.5–40 Hz) counts as a flat line; P waves alone stay under it.</summary>
+    public const double AsystoleFlatMv = 0.2;
+
+    public static EcgUrgency UrgencyOf(EcgFlagKind kind) => kind switch
+    {
+        EcgFlagKind.StElevation or EcgFlagKind.WideComplexTachycardia or EcgFlagKind.Pause or EcgFlagKind.Asystole => EcgUrgency.Stat,
+        EcgFlagKind.MarkedTachycardia or EcgFlagKind.IrregularlyIrregular => EcgUrgency.Urgent,
+        _ => EcgUrgency.Routine,
+    };
+
+    /// <summary>
+    /// Evaluates the recording. <paramref name="measurements"/> are computed with <see cref="RestingEcgMeasurer"/>
+    /// when null. Flags come most urgent first.
+    /// </summary>
+    public static IReadOnlyList<EcgFlag> Evaluate(EcgRecording recording, IReadOnlyList<Beat> beats, RestingEcgMeasurements? measurements, PatientContext? patient)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        ArgumentNullException.ThrowIfNull(beats);
+
+        double fs = recording.SamplingRate;
+        var sorted = beats.Where(b => b.Sample >= 0 && b.Sample < recording.Length).OrderBy(b => b.Sample).ToList();
+        var quality = LeadQuality.Assess(recording, sorted);
+        var flags = new List<EcgFlag>();
+
+        var asystole = Asystole(recording, sorted, quality);
+        if (asystole is not null)
+        {
+            flags.Add(asystole);
+        }
+
+        // Lead off means one electrode failed while others record; all leads flat is the asystole question instead.
+        bool anyLive = quality.Any(q => !q.Railed && !q.Flat);
+        var off = quality.Where(q => q.Railed || (q.Flat && anyLive)).ToList();
+        if (off.Count > 0)
+        {
+            var evidence = off.Select(q => new EcgEvidence(
+                q.Railed ? "railed (pinned at the ADC limit)" : "flat line while other leads record",
+                [q.Lead], q.PeakToPeakMv, "mV peak to peak", 0, recording.Length / fs)).ToList();
+            flags.Add(Flag(EcgFlagKind.LeadOff, $"Electrode problem in {Names(off)}: check the electrode and re-record.", evidence));
+        }
+
+        var noisy = quality.Where(q => q.Noisy).ToList();
+        int unusable = off.Count + noisy.Count;
+        bool beatsUnreliable = unusable * 2 >= quality.Length || (sorted.Count > 0 && sorted.Average(b => b.Confidence) < 0.3);
+        if (noisy.Count > 0)
+        {
+            var evidence = new List<EcgEvidence>();
+            foreach (var q in noisy)
+            {
+                if (q.HighFrequencyNoise)
+                {
+                    evidence.Add(new EcgEvidence($"high-frequency noise (> 40 Hz) above {LeadQuality.HighFrequencyLimitMv} mV RMS in {q.NoisyWindows} of {q.Windows} one-second windows; worst",
+                        [q.Lead], q.WorstHighFrequencyRmsMv, "mV RMS", q.NoisyFromSeconds, q.NoisyToSeconds));
+                }
+
+                if (q.BaselineDrift)
+                {
+                    evidence.Add(new EcgEvidence($"baseline drift (< 0.7 Hz) over {LeadQuality.BaselineDriftLimitMv} mV", [q.Lead], q.BaselineDriftMv, "mV peak to peak", 0, recording.Length / fs));
+                }
+            }
+
+            flags.Add(Flag(EcgFlagKind.ExcessiveNoise, $"Noisy {Names(noisy)}: ask the patient to relax and lie still, check skin preparation, re-record.", evidence));
+        }
+
+        if (beatsUnreliable && sorted.Count > 0)
+        {
+            var note = EcgEvidence.Note($"rate and rhythm flags withheld: {unusable} of {quality.Length} leads noisy or off, detected beats unreliable");
+            int at = flags.FindIndex(f => f.Kind is EcgFlagKind.ExcessiveNoise or EcgFlagKind.LeadOff);
+            if (at >= 0)
+            {
+                flags[at] = flags[at] with { Evidence = [.. flags[at].Evidence, note] };
+            }
+        }
+
+        if (sorted.Count > 0 && (measurements is null || measurements.MedianBeats.Count == 0))
+        {
+            measurements ??= RestingEcgMeasurer.Measure(recording, sorted);
+        }
+
+        if (!beatsUnreliable)
+        {
+            RateAndRhythm(flags, sorted, fs, measurements, asystole is not null);
+        }
+
+        var stElevation = StElevation(measurements, patient, quality);
+        if (stElevation is not null)
+        {
+            flags.Add(stElevation);
+        }
+
+        return [.. flags.OrderBy(f => f.Urgency)];
+    }
+
+    private static void RateAndRhythm(List<EcgFlag> flags, List<Beat> beats, double fs, RestingEcgMeasurements? m, bool asystole)
+    {
+        if (beats.Count < 2)
+        {
+            return;
+        }
+
+        var rr = new double[beats.Count - 1];
+        for (int i = 0; i < rr.Length; i++)
+        {
+            rr[i] = (beats[i + 1].Sample - beats[i].Sample) / fs;
+        }
+
+        double first = beats[0].Sample / fs, last = beats[^1].Sample / fs;
+        double rate = m?.HeartRateBpm ?? (60.0 / rr.Average());
+        var rateEvidence = new EcgEvidence($"mean heart rate over {beats.Count} beats", [], rate, "bpm", first, last);
+        if (rate < BradycardiaBpm)
+        {
+            flags.Add(Flag(EcgFlagKind.Bradycardia, $"Heart rate {rate:0} bpm (< {BradycardiaBpm}).", [rateEvidence]));
+        }
+        else if (rate > MarkedTachycardiaBpm)
+        {
+            flags.Add(Flag(EcgFlagKind.MarkedTachycardia, $"Heart rate {rate:0} bpm (> {MarkedTachycardiaBpm}).", [rateEvidence]));
+        }
+        else if (rate > TachycardiaBpm)
+        {
+            flags.Add(Flag(EcgFlagKind.Tachycardia, $"Heart rate {rate:0} bpm (> {TachycardiaBpm}).", [rateEvidence]));
+        }
+
+        if (rate > TachycardiaBpm && m?.QrsMs is double qrs && qrs >= WideQrsMs)
+        {
+            flags.Add(Flag(EcgFlagKind.WideComplexTachycardia, $"Wide QRS ({qrs:0} ms) at {rate:0} bpm: ventricular tachycardia suspected.",
+                [rateEvidence, EcgEvidence.Measured($"QRS duration on the median beat (≥ {WideQrsMs} ms)", qrs, "ms")]));
+        }
+
+        var pauses = new List<EcgEvidence>();
+        for (int i = 0; i < rr.Length; i++)
+        {
+            if (rr[i] > PauseSeconds)
+            {
+                pauses.Add(new EcgEvidence($"RR interval over {PauseSeconds} s", [], rr[i], "s", beats[i].Sample / fs, beats[i + 1].Sample / fs));
+            }
+        }
+
+        if (pauses.Count > 0 && !asystole)
+        {
+            flags.Add(Flag(EcgFlagKind.Pause, $"Pause of {pauses.Max(p => p.Value):0.0} s.", pauses));
+        }
+
+        var irregularity = RrIrregularity.Of(rr);
+        if (irregularity is { IrregularlyIrregular: true } && pauses.Count == 0)
+        {
+            var evidence = new List<EcgEvidence>
+            {
+                new($"normalized RMSSD over {irregularity.Intervals} RR intervals (> {RrIrregularity.NormalizedRmssdLimit})", [], irregularity.NormalizedRmssd, "", first, last),
+                EcgEvidence.Measured($"share of successive RR differences over {RrIrregularity.LargeDifferenceFraction:P1} of mean RR", irregularity.LargeDifferenceShare, ""),
+                EcgEvidence.Measured("turning-point ratio (random ≈ 0.67)", irregularity.TurningPointRatio, ""),
+            };
+            if (m is null || m.MedianBeats.Count == 0)
+            {
+                evidence.Add(EcgEvidence.Note("P waves not assessed"));
+            }
+            else if (m.PrMs is not null)
+            {
+                // Consistent P waves before every QRS: sinus arrhythmia or ectopy, not AF.
+                return;
+            }
+            else
+            {
+                evidence.Add(EcgEvidence.Note($"no consistent P wave on the median beat of {m.BeatsUsed} beats"));
+            }
+
+            flags.Add(Flag(EcgFlagKind.IrregularlyIrregular, "Irregularly irregular rhythm without consistent P waves: atrial fibrillation suspected.", evidence));
+        }
+    }
+
+    private static EcgFlag? Asystole(EcgRecording recording, List<Beat> beats, LeadQuality[] quality)
+    {
+        double fs = recording.SamplingRate;
+        var usable = new List<int>();
+        for (int l = 0; l < quality.Length; l++)
+        {
+            if (!quality[l].Railed)
+            {
+                usable.Add(l);
+            }
+        }
+
+        if (usable.Count == 0)
+        {
+            return null;
+        }
+
+        // The T wave of the beat before and the P wave of the beat after are not part of the silence.
+        int afterBeat = (int)Math.Round(0.6 * fs), beforeBeat = (int)Math.Round(0.35 * fs);
+        var gaps = new List<(int From, int To)>();
+        long previous = -1;
+        foreach (var beat in beats.Append(new Beat(recording.Length, 0)))
+        {
+            int from = previous < 0 ? 0 : (int)previous + afterBeat;
+            int to = beat.Sample >= recording.Length ? recording.Length : (int)beat.Sample - beforeBeat;
+            if (to - from >= AsystoleSeconds * fs)
+            {
+                gaps.Add((from, to));
+            }
+
+            previous = beat.Sample;
+        }
+
+        if (gaps.Count == 0)
+        {
+            return null;
+        }
+
+        var monitoring = EcgFilterSettings.Monitoring.Design(fs);
+        var filtered = new float[usable.Count][];
+        var mv = new float[recording.Length];
+        for (int u = 0; u < usable.Count; u++)
+        {
+            recording.Leads[usable[u]].CopyMillivolts(0, mv);
+            filtered[u] = ZeroPhaseFilter.Apply(monitoring, mv);
+        }
+
+        foreach (var (from, to) in gaps)
+        {
+            double largest = 0;
+            foreach (var x in filtered)
+            {
+                float min = float.MaxValue, max = float.MinValue;
+                for (int i = from; i < to; i++)
+                {
+                    min = Math.Min(min, x[i]);
+                    max = Math.Max(max, x[i]);
+                }
+
+                largest = Math.Max(largest, max - min);
+            }
+
+            if (largest < AsystoleFlatMv)
+            {
+                var leads = usable.Select(l => recording.Leads[l].Id).ToList();
+                var evidence = new List<EcgEvidence>
+                {
+                    new($"no QRS and every lead under {AsystoleFlatMv} mV peak to peak; largest", leads, largest, "mV peak to peak", from / fs, to / fs),
+                    EcgEvidence.Note("confirm at the bedside: a flat line in every lead can also be all electrodes detached"),
+                };
+                return Flag(EcgFlagKind.Asystole, $"No ventricular activity for {(to - from) / fs:0.0} s.", evidence);
+            }
+        }
+
+        return null;
+    }
+
+    private static EcgFlag? StElevation(RestingEcgMeasurements? m, PatientContext? patient, LeadQuality[] quality)
+    {
+        if (m is null || m.StJMillivolts.Count == 0)
+        {
+            return null;
+        }
+
+        // Leads that are off or noisy cannot testify; nor can limb leads derived from them.
+        var bad = new HashSet<LeadId>(quality.Where(q => q.Railed || q.Flat || q.Noisy).Select(q => q.Lead));
+        if (bad.Contains(LeadId.I) || bad.Contains(LeadId.II))
+        {
+            bad.UnionWith([LeadId.III, LeadId.aVR, LeadId.aVL, LeadId.aVF]);
+        }
+
+        var elevated = new Dictionary<LeadId, (double St, double Threshold, string Basis)>();
+        foreach (var (lead, st) in m.StJMillivolts)
+        {
+            var (threshold, basis) = StElevationCriteria.Threshold(lead, patient);
+            if (!bad.Contains(lead) && st >= threshold)
+            {
+                elevated[lead] = (st, threshold, basis);
+            }
+        }
+
+        var territories = new SortedSet<string>(StringComparer.Ordinal);
+        var meeting = new SortedSet<LeadId>();
+        foreach (var (a, b, territory) in StElevationCriteria.ContiguousPairs)
+        {
+            if (elevated.ContainsKey(a) && elevated.ContainsKey(b))
+            {
+                territories.Add(territory);
+                meeting.Add(a);
+                meeting.Add(b);
+            }
+        }
+
+        if (meeting.Count == 0)
+        {
+            return null;
+        }
+
+        double? jMs = m.Fiducials is { } f ? f.MillisecondsFromFiducial(f.JPoint) : null;
+        var evidence = new List<EcgEvidence>();
+        foreach (var lead in meeting)
+        {
+            var (st, threshold, basis) = elevated[lead];
+            string j60 = m.StJ60Millivolts.TryGetValue(lead, out double v) ? $"{v:0.00} mV at J+60 ms" : "J+60 ms not measurable";
+            evidence.Add(new EcgEvidence($"ST elevation at the J point of the median beat (threshold {threshold:0.00} mV: {basis}; {j60})", [lead], st, "mV", null, null));
+        }
+
+        if (jMs is double j)
+        {
+            evidence.Add(EcgEvidence.Measured("J point on the median beat, after the fiducial", j, "ms"));
+        }
+
+        var depressed = m.StJMillivolts.Where(kv => kv.Value <= -0.05 && !bad.Contains(kv.Key)).Select(kv => kv.Key).OrderBy(x => x).ToArray();
+        if (depressed.Length > 0)
+        {
+            evidence.Add(new EcgEvidence("reciprocal ST depression ≥ 0.05 mV", depressed, null, null, null, null));
+        }
+
+        if (patient?.Sex is null || (patient.Sex == Sex.Male && patient.AgeYears is null))
+        {
+            evidence.Add(EcgEvidence.Note("sex or age unknown: the most sensitive V2–V3 threshold was applied"));
+        }
+
+        if (m.QrsMs is double qrs && qrs >= WideQrsMs)
+        {
+            evidence.Add(EcgEvidence.Measured("QRS ≥ 120 ms (bundle branch block, pacing or ventricular rhythm): ST criteria are less specific", qrs, "ms"));
+        }
+
+        evidence.Add(EcgEvidence.Note("whether the elevation is new needs a prior ECG (Fourth Universal Definition of MI, Thygesen et al. 2018)"));
+        return Flag(EcgFlagKind.StElevation, $"ST elevation in {string.Join(", ", meeting.Select(LeadNames.Label))} ({string.Join(", ", territories)}): STEMI criteria met.", evidence);
+    }
+
+    private static EcgFlag Flag(EcgFlagKind kind, string summary, IReadOnlyList<EcgEvidence> evidence) =>
+        new(kind, UrgencyOf(kind), summary, evidence);
+
+    private static string Names(IEnumerable<LeadQuality> leads) => string.Join(", ", leads.Select(q => LeadNames.Label(q.Lead)));
+}
