@@ -44,7 +44,7 @@ public class FilterDesignTests
     {
         Assert.Equal([128.0, 250, 360, 500, 1000], ScipyFixtures.Rates.Select(r => r.SamplingRate));
         Assert.Equal(5 + 6 + 7 + 7 + 7 + (5 * 3), ScipyFixtures.AllFilters.Count());
-        Assert.Equal(180, ScipyFixtures.Signal.Length);
+        Assert.Equal(160, ScipyFixtures.Signal.Length);
     }
 
     [Theory]

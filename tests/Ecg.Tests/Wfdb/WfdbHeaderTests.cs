@@ -64,13 +64,14 @@ public class WfdbHeaderTests
     }
 
     [Theory]
-    [InlineData("rec 2 360 650000\nrec.dat 212 200 11 1024 995 -22131 0 MLII\n")]
-    [InlineData("rec 2 360 650000\r\nrec.dat 212 200 11 1024 995 -22131 0 MLII")]
-    [InlineData("rec 3 360 650000\nrec.dat 212 200\nrec.dat 212 200\n# notes\n")]
-    public void Missing_signal_lines_name_file_and_line(string text)
+    [InlineData("rec 2 360 650000\nrec.dat 212 200 11 1024 995 -22131 0 MLII\n", 2)]
+    [InlineData("rec 2 360 650000\r\nrec.dat 212 200 11 1024 995 -22131 0 MLII", 2)]
+    [InlineData("rec 3 360 650000\nrec.dat 212 200\nrec.dat 212 200\n# notes\n", 4)]
+    [InlineData("rec 1 360 650000\r\n", 1)]
+    public void Missing_signal_lines_name_file_and_last_line(string text, int line)
     {
         var e = Assert.Throws<WfdbFormatException>(() => WfdbHeader.Parse(text, Source));
-        Assert.Matches(@"^/data/rec\.hea, line \d+: header declares \d signals but only \d signal lines follow", e.Message);
+        Assert.Matches($@"^/data/rec\.hea, line {line}: header declares \d signals? but only \d signal lines follow", e.Message);
     }
 
     [Theory]
