@@ -68,7 +68,12 @@ public class EcgRecordingSliceTests
     public void Slice_out_of_bounds_throws(int start, int length)
     {
         var (rec, _, _) = Make();
-        Assert.Throws<ArgumentOutOfRangeException>(() => rec.Slice(start, length));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => rec.Slice(start, length));
+        Assert.True(e.ParamName is "start" or "length", e.ParamName);
+        if (start >= 0 && length >= 0)
+        {
+            Assert.Contains("beyond the 1000 samples", e.Message, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -153,6 +153,57 @@ public class WfdbRecordReaderTests
         Assert.Equal(signals[0], rec.Leads[0].Samples.ToArray());
     }
 
+    [Theory]
+    [InlineData(212)]
+    [InlineData(16)]
+    [InlineData(80)]
+    public void Three_signals_in_one_file_interleave_across_frames(int format)
+    {
+        // With 3 signals, a 212 byte triple straddles frames; 257 frames make the sample total odd.
+        using var dir = new TempDirectory();
+        var rng = new Random(format);
+        int max = format == 80 ? 127 : 2047;
+        int[][] signals = [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, Frames).Select(_ => rng.Next(-max - 1, max + 1)).ToArray())];
+        File.WriteAllBytes(dir.File("three.dat"), Encode(format, signals));
+        string lines = string.Concat(Enumerable.Range(0, 3).Select(s => $"three.dat {format} 200 12 0 {signals[s][0]}\n"));
+        File.WriteAllText(dir.File("three.hea"), $"three 3 250 {Frames}\n{lines}");
+
+        var rec = WfdbRecordReader.Read(dir.File("three"));
+
+        for (int s = 0; s < 3; s++)
+        {
+            Assert.Equal(signals[s], rec.Leads[s].Samples.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Header_without_a_sample_count_reads_what_the_file_holds()
+    {
+        using var dir = new TempDirectory();
+        var signals = Samples(-32768, 32767);
+        File.WriteAllBytes(dir.File("n.dat"), Encode(16, signals));
+        File.WriteAllText(dir.File("n.hea"), "n 2 500\nn.dat 16 200 16 0\nn.dat 16 200 16 0\n");
+
+        var rec = WfdbRecordReader.Read(dir.File("n"));
+
+        Assert.Equal(Frames, rec.Length);
+        Assert.Equal(signals[1], rec.Leads[1].Samples.ToArray());
+    }
+
+    [Theory]
+    [InlineData("s 2 250 10\ns.dat 16:1 200\ns.dat 16 200\n", "skew")]
+    [InlineData("s 2 250 10\ns.dat 16 200\ns.dat 80 200\n", "disagree")]
+    [InlineData("s 2 250 10\ns.dat 16+100 200\ns.dat 16+100 200\n", "byte offset 40")]
+    public void Unsupported_or_inconsistent_layouts_are_format_errors(string header, string problem)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("s.dat"), new byte[40]);
+        File.WriteAllText(dir.File("s.hea"), header);
+
+        var e = Assert.Throws<WfdbFormatException>(() => WfdbRecordReader.Read(dir.File("s")));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Byte_offset_in_the_format_field_skips_a_preamble()
     {
