@@ -2,7 +2,8 @@ namespace Telemed.Ecg.Filters;
 
 /// <summary>
 /// The filter chain an ECG is shown and measured with: baseline-wander high-pass, low-pass, mains notch.
-/// A stage whose frequency is null, or at or above the Nyquist frequency of the recording, is left out.
+/// A stage whose frequency is null is left out, as is a high-pass at or above the Nyquist frequency of the recording
+/// and a low-pass or notch at or above 95 % of it (e.g. the 150 Hz low-pass at 250 Hz sampling).
 /// </summary>
 public sealed record EcgFilterSettings(double? HighPassHz, double? LowPassHz, double? NotchHz, int HighPassOrder = 2, int LowPassOrder = 4, double NotchQuality = 30)
 {

@@ -7,11 +7,22 @@ namespace Telemed.Ecg.Filters;
 /// </summary>
 public static class ZeroPhaseFilter
 {
-    /// <summary>scipy's default pad length for a cascade: 3·(2·sections + 1).</summary>
+    /// <summary>
+    /// scipy's default pad length for a cascade (sosfiltfilt, scipy 1.10): 3·(2·sections + 1 − k), where k counts
+    /// first-order sections, i.e. min(sections with b2 = 0, sections with a2 = 0).
+    /// </summary>
     public static int DefaultPadLength(SecondOrderSections sections)
     {
         ArgumentNullException.ThrowIfNull(sections);
-        return 3 * ((2 * sections.SectionCount) + 1);
+        int zeroB2 = 0, zeroA2 = 0;
+        for (int s = 0; s < sections.SectionCount; s++)
+        {
+            var (_, _, b2, _, a2) = sections.Section(s);
+            zeroB2 += b2 == 0 ? 1 : 0;
+            zeroA2 += a2 == 0 ? 1 : 0;
+        }
+
+        return 3 * ((2 * sections.SectionCount) + 1 - Math.Min(zeroB2, zeroA2));
     }
 
     public static float[] Apply(SecondOrderSections sections, ReadOnlySpan<float> input, int? padLength = null)

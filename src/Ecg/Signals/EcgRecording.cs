@@ -65,7 +65,7 @@ public sealed class EcgRecording
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (start + length > Length)
+        if ((long)start + length > Length)
         {
             throw new ArgumentOutOfRangeException(nameof(length), $"Window [{start}, {start + length}) lies beyond the {Length} samples of the recording.");
         }

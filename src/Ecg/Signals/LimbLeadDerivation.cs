@@ -2,7 +2,8 @@ namespace Telemed.Ecg.Signals;
 
 /// <summary>
 /// Einthoven: III = II − I. Goldberger: aVR = −(I + II)/2, aVL = I − II/2, aVF = II − I/2.
-/// Derived leads are computed in integer ADC units at twice the source gain, so the result is exact.
+/// Derived leads are computed in integer ADC units at twice the source gain, so the result is exact; when I and II
+/// differ in gain, both are first brought to their least common gain (exact for decimal gains such as 200 and 1000).
 /// </summary>
 internal static class LimbLeadDerivation
 {
@@ -29,7 +30,7 @@ internal static class LimbLeadDerivation
             return recording;
         }
 
-        // Bring both leads to one gain when they differ (rare): microvolt integers are fine for ECG.
+        // Bring both leads to one gain when they differ (rare).
         var (a, b, gain) = CommonScale(leadI, leadII);
         int n = recording.Length;
         var derived = new List<EcgLead>(missing.Count);
@@ -92,6 +93,22 @@ internal static class LimbLeadDerivation
             return (a, b, leadI.Gain);
         }
 
+        // Exact when both gains are decimal fractions (200, 400, 1000, 204.8, …): scale both leads by integers to the
+        // least common gain, as long as the derived sums (up to 4× a sample) still fit in an int.
+        if (TryCommonGain(leadI.Gain, leadII.Gain, out long mI, out long mII, out double common)
+            && MaxAbsOffset(spanI, leadI.Baseline) * mI <= int.MaxValue / 4
+            && MaxAbsOffset(spanII, leadII.Baseline) * mII <= int.MaxValue / 4)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                a[t] = (int)((spanI[t] - (long)leadI.Baseline) * mI);
+                b[t] = (int)((spanII[t] - (long)leadII.Baseline) * mII);
+            }
+
+            return (a, b, common);
+        }
+
+        // Otherwise microvolt integers (rounding to 1 µV is far below ECG resolution).
         const double microvoltGain = 1000.0;
         for (int t = 0; t < n; t++)
         {
@@ -100,5 +117,47 @@ internal static class LimbLeadDerivation
         }
 
         return (a, b, microvoltGain);
+    }
+
+    private static bool TryCommonGain(double gainI, double gainII, out long multiplierI, out long multiplierII, out double common)
+    {
+        for (long scale = 1; scale <= 1_000_000; scale *= 10)
+        {
+            double gi = gainI * scale, gii = gainII * scale;
+            if (gi == Math.Round(gi) && gii == Math.Round(gii) && gi <= 1e9 && gii <= 1e9)
+            {
+                long p = (long)gi, q = (long)gii;
+                long lcm = p / Gcd(p, q) * q;
+                multiplierI = lcm / p;
+                multiplierII = lcm / q;
+                common = lcm / (double)scale;
+                return multiplierI <= 1 << 20 && multiplierII <= 1 << 20;
+            }
+        }
+
+        multiplierI = multiplierII = 0;
+        common = 0;
+        return false;
+    }
+
+    private static long Gcd(long x, long y)
+    {
+        while (y != 0)
+        {
+            (x, y) = (y, x % y);
+        }
+
+        return x;
+    }
+
+    private static long MaxAbsOffset(ReadOnlySpan<int> samples, int baseline)
+    {
+        long max = 0;
+        foreach (int v in samples)
+        {
+            max = Math.Max(max, Math.Abs(v - (long)baseline));
+        }
+
+        return max;
     }
 }

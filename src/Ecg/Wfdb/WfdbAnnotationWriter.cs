@@ -37,14 +37,15 @@ public static class WfdbAnnotationWriter
                 throw new ArgumentException($"Annotations must be in time order: sample {a.Sample} follows {time}.", nameof(annotations));
             }
 
-            if (delta > 1023)
+            while (delta > 1023)
             {
-                // SKIP: PDP-11 long, high word first.
+                // SKIP: PDP-11 long (signed 32-bit), high word first; gaps beyond its range take several.
+                int skip = (int)Math.Min(delta, int.MaxValue);
                 Word(stream, w, WfdbAnnotationReader.Skip, 0);
-                BinaryPrimitives.WriteInt16LittleEndian(w, (short)(delta >> 16));
-                BinaryPrimitives.WriteUInt16LittleEndian(w[2..], (ushort)(delta & 0xFFFF));
+                BinaryPrimitives.WriteInt16LittleEndian(w, (short)(skip >> 16));
+                BinaryPrimitives.WriteUInt16LittleEndian(w[2..], (ushort)(skip & 0xFFFF));
                 stream.Write(w[..4]);
-                delta = 0;
+                delta -= skip;
             }
 
             Word(stream, w, a.Code, (int)delta);

@@ -84,7 +84,9 @@ public sealed record WfdbHeader(
 
         if (signals.Count < nsig)
         {
-            throw WfdbFormatException.AtLine(source, lines.Length, $"header declares {nsig} signals but only {signals.Count} signal lines follow.");
+            // Name the last line of the file (not the empty remainder after a final newline).
+            int lastLine = lines.Length > 1 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
+            throw WfdbFormatException.AtLine(source, lastLine, $"header declares {nsig} signals but only {signals.Count} signal lines follow.");
         }
 
         return new WfdbHeader(recordName, fs, nsamp, signals, comments);
