@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Telemed.Ecg.Analysis;
 using Telemed.Ecg.Detection;
+using Telemed.Ecg.Rhythm;
 using Telemed.Ecg.Evaluation;
 using Telemed.Ecg.Signals;
 using Telemed.Ecg.Wfdb;
@@ -25,12 +27,13 @@ internal static class EcgCommands
         {
             return args[0] switch
             {
+                "analyze" => Analyze(args[1..], stdout, stderr),
                 "detect" => Detect(args[1..], stdout, stderr),
                 "eval" => Evaluate(args[1..], stdout, stderr),
                 _ => Unknown(args[0], stderr),
             };
         }
-        catch (Exception e) when (e is WfdbFormatException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        catch (Exception e) when (e is WfdbFormatException or FileNotFoundException or DirectoryNotFoundException or IOException or ArgumentException)
         {
             stderr.WriteLine($"telemed: {e.Message}");
             return 1;
@@ -43,6 +46,57 @@ internal static class EcgCommands
         stderr.WriteLine(CommandLine.Usage);
         return 2;
     }
+
+    private static int Analyze(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = Options.Parse(args);
+        if (options.Positional.Count != 1)
+        {
+            stderr.WriteLine("usage: telemed ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]");
+            return 2;
+        }
+
+        var recording = WfdbRecordReader.Read(StripHeaderExtension(options.Positional[0]));
+        if (options.Get("--start") is not null || options.Get("--duration") is not null)
+        {
+            double start = Seconds(options.Get("--start") ?? "0", "--start");
+            double duration = options.Get("--duration") is string d ? Seconds(d, "--duration") : (recording.Length / recording.SamplingRate) - start;
+            int from = (int)Math.Round(start * recording.SamplingRate);
+            int length = (int)Math.Round(duration * recording.SamplingRate);
+            if (from < 0 || length <= 0 || from + length > recording.Length)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"telemed ecg analyze: window {start} s + {duration} s lies outside the {recording.Length / recording.SamplingRate:0.#} s recording."));
+                return 2;
+            }
+
+            recording = recording.Slice(from, length);
+        }
+
+        Sex? sex = options.Get("--sex")?.ToUpperInvariant() switch
+        {
+            null => null,
+            "M" or "MALE" => Sex.Male,
+            "F" or "FEMALE" => Sex.Female,
+            var other => throw new ArgumentException($"--sex must be M or F, not '{other}'."),
+        };
+        int? age = options.Get("--age") is string a ? (int)Seconds(a, "--age") : null;
+        var analysis = EcgAnalyzer.Analyze(recording, sex is null && age is null ? null : new PatientContext(sex, age));
+        if (options.Has("--json"))
+        {
+            AnalysisReport.WriteJson(analysis, stdout);
+        }
+        else
+        {
+            AnalysisReport.WriteText(analysis, stdout);
+        }
+
+        return 0;
+    }
+
+    private static double Seconds(string text, string option) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v)
+            ? v
+            : throw new ArgumentException($"{option} needs a non-negative number, not '{text}'.");
 
     private static int Detect(string[] args, TextWriter stdout, TextWriter stderr)
     {
