@@ -167,16 +167,22 @@ internal static class EcgCommands
 
         var gross = BeatMatchResult.Gross("gross", results);
         var unpaced = BeatMatchResult.Gross("no paced", results.Where(r => !PacedRecords.Contains(r.Record)));
-        stdout.WriteLine(Row(gross));
-        stdout.WriteLine(Row(unpaced) + "   (without 102, 104, 107, 217)");
+        stdout.WriteLine(Row(gross, withOffset: false));
+        stdout.WriteLine(Row(unpaced, withOffset: false) + "   (without 102, 104, 107, 217)");
         double rate = samples / Math.Max(detectTime.TotalSeconds, 1e-9);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput: {samples} samples ({names.Count} records × leads) filtered and detected in {detectTime.TotalSeconds:F2} s on one thread = {rate / 1e6:F1} M samples/s"));
         return 0;
     }
 
-    private static string Row(BeatMatchResult r) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{r.Record,-8} {r.TruePositives,7} {r.FalseNegatives,6} {r.FalsePositives,6} {r.Sensitivity * 100,8:F2} {r.PositivePredictivity * 100,7:F2} {r.MeanOffset * 1000,8:F1} {r.OffsetSpread * 1000,6:F1}");
+    private static string Row(BeatMatchResult r, bool withOffset = true)
+    {
+        string counts = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{r.Record,-8} {r.TruePositives,7} {r.FalseNegatives,6} {r.FalsePositives,6} {r.Sensitivity * 100,8:F2} {r.PositivePredictivity * 100,7:F2}");
+        return withOffset
+            ? counts + string.Create(CultureInfo.InvariantCulture, $" {r.MeanOffset * 1000,8:F1} {r.OffsetSpread * 1000,6:F1}")
+            : counts;
+    }
 
     private static string StripHeaderExtension(string path) =>
         path.EndsWith(".hea", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
