@@ -19,6 +19,8 @@ namespace Telemed.Ecg.Detection;
 public sealed class QrsDetector
 {
     private const float MinLeadLevel = 1.0f; // (mV/s)²: below this a lead's QRS level is noise, not a QRS.
+    private const float MinQrsEnergy = 1.0f; // (mV/s)² integrated, mean over leads: the least a QRS can show.
+    private const int MaxSearchBackCandidates = 64;
 
     private readonly int _leads;
     private readonly double _fs;
@@ -381,6 +383,7 @@ public sealed class QrsDetector
             bool marginal = _leads > 1 && value < _marginalFactor * Threshold && candidate.Agreement < 1;
             if (earlyWeak || marginal)
             {
+                KeepSearchBackBounded();
                 _searchBack.Add(candidate);
                 _searchBackChanged = true;
                 return;
@@ -391,8 +394,18 @@ public sealed class QrsDetector
         }
 
         _noiseLevel += 0.125f * (Math.Min(value, _signalLevel) - _noiseLevel);
+        KeepSearchBackBounded();
         _searchBack.Add(candidate);
         _searchBackChanged = true;
+    }
+
+    /// <summary>Search-back only ever looks back to the last beat; with no beat for long, keep a bounded window.</summary>
+    private void KeepSearchBackBounded()
+    {
+        if (_searchBack.Count >= MaxSearchBackCandidates)
+        {
+            _searchBack.RemoveRange(0, _searchBack.Count - (MaxSearchBackCandidates / 2));
+        }
     }
 
     private void SearchBack()
@@ -436,7 +449,7 @@ public sealed class QrsDetector
         int dominant = 0;
         float best = -1;
         int agreeing = 0;
-        float loudest = 0;
+        float loudest = 0, total = 0;
         bool quietCleanLead = false;
         for (int l = 0; l < _leads; l++)
         {
@@ -447,7 +460,9 @@ public sealed class QrsDetector
                 dominant = l;
             }
 
-            float relative = _integratedRing[l][p & _ringMask] / _leadLevel[l];
+            float integrated = _integratedRing[l][p & _ringMask];
+            total += integrated;
+            float relative = integrated / _leadLevel[l];
             if (relative >= 0.25f)
             {
                 agreeing++;
@@ -459,7 +474,10 @@ public sealed class QrsDetector
 
         // Far above its own QRS level in one lead while a clean lead shows nothing: an electrode artefact
         // (a loose or knocked electrode), not a heartbeat. Ectopic beats show in every clean lead.
-        bool doubtful = loudest > 3 && quietCleanLead;
+        // Too little slope energy, averaged over the leads, to be a QRS at all (a flat line's noise): no beat,
+        // however quiet the rest of the signal is. (The mean, not the largest lead: with 12 leads of noise
+        // one of them always peaks somewhere.)
+        bool doubtful = (loudest > 3 && quietCleanLead) || total < MinQrsEnergy * _leads;
 
         long fiducial = steepest;
         float extreme = -1;
