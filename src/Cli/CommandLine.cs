@@ -21,9 +21,12 @@ internal static class CommandLine
     public const string Usage = """
         usage: telemed <group> <command> [options]
 
-        ecg analyze <record> [--json]       measurements and urgency flags of a recording
-        ecg detect <record> --out <ann>     write detected beats as WFDB annotations <record>.<ann>
-        ecg eval --db <dir> [--records a,b]  EC57 beat-by-beat evaluation against .atr references
+        ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]
+                                            beats, measurements and urgency flags of a recording
+        ecg detect <record> --out <ann> [--dir <folder>]
+                                            write detected beats as WFDB annotations <record>.<ann>
+        ecg eval --db <dir> [--records a,b] [--errors]
+                                            EC57 beat-by-beat evaluation against .atr references
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;

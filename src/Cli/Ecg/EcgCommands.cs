@@ -33,7 +33,7 @@ internal static class EcgCommands
                 _ => Unknown(args[0], stderr),
             };
         }
-        catch (Exception e) when (e is WfdbFormatException or FileNotFoundException or DirectoryNotFoundException or IOException or ArgumentException)
+        catch (Exception e) when (e is WfdbFormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             stderr.WriteLine($"telemed: {e.Message}");
             return 1;
@@ -103,7 +103,14 @@ internal static class EcgCommands
         var options = Options.Parse(args);
         if (options.Positional.Count != 1 || options.Get("--out") is not string annotator)
         {
-            stderr.WriteLine("usage: telemed ecg detect <record> --out <annotator>");
+            stderr.WriteLine("usage: telemed ecg detect <record> --out <annotator> [--dir <folder>]");
+            return 2;
+        }
+
+        // WFDB names an annotation file <record>.<annotator>; the annotator is a plain word (e.g. "qrs").
+        if (annotator.Length == 0 || !annotator.All(char.IsAsciiLetterOrDigit))
+        {
+            stderr.WriteLine($"telemed ecg detect: --out takes an annotator name of letters and digits (e.g. qrs), not '{annotator}'; use --dir to choose the folder.");
             return 2;
         }
 
@@ -111,7 +118,8 @@ internal static class EcgCommands
         var recording = WfdbRecordReader.Read(record);
         var beats = QrsDetector.Detect(recording);
         var annotations = beats.Select(b => new Annotation(b.Sample, AnnotationCode.Normal));
-        string path = WfdbAnnotationWriter.Write(record, annotator, annotations);
+        string target = options.Get("--dir") is string dir ? Path.Combine(dir, Path.GetFileName(record)) : record;
+        string path = WfdbAnnotationWriter.Write(target, annotator, annotations);
         stdout.WriteLine($"{beats.Count} beats written to {path}");
         return 0;
     }

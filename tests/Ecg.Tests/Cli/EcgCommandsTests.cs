@@ -61,6 +61,15 @@ public class EcgCommandsTests
     }
 
     [Fact]
+    public void Detect_can_write_beside_a_read_only_database()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, _) = Run("ecg", "detect", Path.Combine(TestData.MitdbDirectory, "100"), "--out", "qrs", "--dir", temp.Path);
+        Assert.Equal(0, code);
+        Assert.True(WfdbAnnotationReader.Read(temp.File("100.qrs")).Count > 2000);
+    }
+
+    [Fact]
     public void Analyze_json_reports_the_rate_the_reference_annotations_give()
     {
         string record = Path.Combine(TestData.MitdbDirectory, "100");
@@ -108,6 +117,10 @@ public class EcgCommandsTests
         Assert.Equal(1, truncated.Code);
         Assert.Contains("bad.dat", truncated.Err, StringComparison.Ordinal);
         Assert.Contains("byte offset", truncated.Err, StringComparison.Ordinal);
+
+        var badAnnotator = Run("ecg", "detect", Path.Combine(TestData.MitdbDirectory, "100"), "--out", "/tmp/x");
+        Assert.Equal(2, badAnnotator.Code);
+        Assert.Contains("annotator name", badAnnotator.Err, StringComparison.Ordinal);
 
         Assert.Equal(2, Run("ecg", "frobnicate").Code);
         Assert.Equal(2, Run("ecg", "eval").Code);
