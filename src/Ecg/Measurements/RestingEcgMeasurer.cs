@@ -18,9 +18,13 @@ public static class RestingEcgMeasurer
     /// <summary>
     /// Zero-phase filtering permits a 0.67 Hz high-pass without distorting the ST segment, and removes
     /// baseline wander far better than 0.05 Hz (Kligfield et al., AHA/ACCF/HRS recommendations for the
-    /// standardization of the ECG, Part I, Circulation 2007); upper band and 50 Hz notch as <see cref="EcgFilterSettings.Diagnostic"/>.
+    /// standardization of the ECG, Part I, Circulation 2007); upper band as <see cref="EcgFilterSettings.Diagnostic"/>.
+    /// No mains notch: interference is not synchronous with the heart, so averaging beats already cancels it, whereas
+    /// a narrow notch rings after every QRS (its impulse response lasts ~Q/(π·f₀) ≈ 0.2 s at Q 30) and that ringing
+    /// is beat-locked, so it survives averaging as a 50 Hz ripple on the ST segment and P wave (and the mains
+    /// frequency is not known from the record: MIT-BIH was recorded on 60 Hz mains).
     /// </summary>
-    public static EcgFilterSettings DefaultFilter { get; } = EcgFilterSettings.Diagnostic with { HighPassHz = 0.67 };
+    public static EcgFilterSettings DefaultFilter { get; } = EcgFilterSettings.Diagnostic with { HighPassHz = 0.67, NotchHz = null };
 
     public static RestingEcgMeasurements Measure(EcgRecording recording, IReadOnlyList<Beat> beats) =>
         Measure(recording, beats, DefaultFilter);

@@ -63,7 +63,10 @@ public static class RhythmFlagger
         }
 
         var noisy = quality.Where(q => q.Noisy).ToList();
-        int unusable = off.Count + noisy.Count;
+
+        // Beat times suffer from high-frequency noise and dead electrodes, not from slow drift, which the detector's
+        // band-pass removes: a drifting lead is flagged (it spoils the ST reading) but still testifies to the rhythm.
+        int unusable = off.Count + noisy.Count(q => q.HighFrequencyNoise);
         bool beatsUnreliable = unusable * 2 >= quality.Length || (sorted.Count > 0 && sorted.Average(b => b.Confidence) < 0.3);
         if (noisy.Count > 0)
         {
@@ -78,7 +81,8 @@ public static class RhythmFlagger
 
                 if (q.BaselineDrift)
                 {
-                    evidence.Add(new EcgEvidence($"baseline drift (< 0.7 Hz) over {LeadQuality.BaselineDriftLimitMv} mV", [q.Lead], q.BaselineDriftMv, "mV peak to peak", 0, recording.Length / fs));
+                    evidence.Add(new EcgEvidence($"baseline drift (< 0.7 Hz) over {LeadQuality.BaselineDriftLimitMv} mV within {LeadQuality.DriftWindowSeconds:0} s in {q.DriftWindows} of {q.DriftWindowCount} windows; worst",
+                        [q.Lead], q.BaselineDriftMv, "mV peak to peak", q.DriftFromSeconds, q.DriftToSeconds));
                 }
             }
 
