@@ -193,21 +193,28 @@ public class QrsDetectorTests
             frames[(2 * t) + 1] = l1[t];
         }
 
-        var detector = new QrsDetector(360, 2);
-        detector.Process(frames.AsSpan(0, 2 * 360 * 30)); // warm up: learning, list capacities
-        detector.ClearBeats();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int beats = 0;
-        for (int t = 360 * 30; t + 256 <= recording.Length; t += 256)
+        // A real per-block allocation shows in every pass; the runtime's own one-off work (tiered JIT, a GC
+        // started by a parallel test) does not, so the steady state is the best of three passes.
+        var passes = new List<long>();
+        for (int pass = 0; pass < 3; pass++)
         {
-            detector.Process(frames.AsSpan(2 * t, 2 * 256));
-            beats += detector.Beats.Length;
+            var detector = new QrsDetector(360, 2);
+            detector.Process(frames.AsSpan(0, 2 * 360 * 30)); // warm up: learning, list capacities
             detector.ClearBeats();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int beats = 0;
+            for (int t = 360 * 30; t + 256 <= recording.Length; t += 256)
+            {
+                detector.Process(frames.AsSpan(2 * t, 2 * 256));
+                beats += detector.Beats.Length;
+                detector.ClearBeats();
+            }
+
+            passes.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(beats > 100);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(beats > 100);
-        Assert.Equal(0, allocated);
+        Assert.True(passes.Min() == 0, $"bytes allocated while processing, per pass: {string.Join(", ", passes)}");
     }
 
     [Fact]
