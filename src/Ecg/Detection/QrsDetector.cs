@@ -21,6 +21,7 @@ public sealed class QrsDetector
     private const float MinLeadLevel = 1.0f; // (mV/s)²: below this a lead's QRS level is noise, not a QRS.
     private const float MinQrsEnergy = 1.0f; // (mV/s)² integrated, mean over leads: the least a QRS can show.
     private const int MaxSearchBackCandidates = 64;
+    private const float TWaveEnergyFraction = 0.7f;
 
     private readonly int _leads;
     private readonly double _fs;
@@ -370,7 +371,9 @@ public sealed class QrsDetector
 
         if (value > Threshold)
         {
-            if (_lastQrs >= 0 && p - _lastQrs < _tWave && candidate.Slope < 0.5f * _lastQrsSlope)
+            // A T wave is slower and smaller than the QRS before it (in the QRS band it keeps well under its
+            // energy); a wide ectopic beat in the same window is slower too, but carries most of a QRS's energy.
+            if (_lastQrs >= 0 && p - _lastQrs < _tWave && candidate.Slope < 0.5f * _lastQrsSlope && value < TWaveEnergyFraction * _signalLevel)
             {
                 _noiseLevel += 0.125f * (value - _noiseLevel);
                 return;
