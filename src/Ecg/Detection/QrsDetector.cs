@@ -47,6 +47,7 @@ public sealed class QrsDetector
     private readonly int _learning;
     private readonly int _hold;
     private readonly int _fiducialSearch;
+    private readonly int _aliveWindow;
     private readonly int _groupDelay;
     private readonly double _searchBackFactor;
     private readonly double _earlyFraction;
@@ -108,6 +109,7 @@ public sealed class QrsDetector
         _learning = Math.Max(_window * 2, (int)Math.Round(o.LearningPeriod * samplingRate));
         _hold = Math.Max(1, (int)Math.Round(0.1 * samplingRate));
         _fiducialSearch = Math.Max(1, (int)Math.Round(0.06 * samplingRate));
+        _aliveWindow = (int)Math.Round(1.5 * samplingRate);
         _groupDelay = (int)Math.Round(GroupDelaySeconds(sections, (o.BandLowHz + high) / 2, samplingRate) * samplingRate);
         _searchBackFactor = o.SearchBackFactor;
         _earlyFraction = o.EarlyFraction;
@@ -453,7 +455,7 @@ public sealed class QrsDetector
         float best = -1;
         int agreeing = 0;
         float loudest = 0, total = 0;
-        bool quietCleanLead = false;
+        int quietCleanLead = -1;
         for (int l = 0; l < _leads; l++)
         {
             float e = _energyRing[l][slot] * _inverseLevel[l];
@@ -472,7 +474,10 @@ public sealed class QrsDetector
             }
 
             loudest = Math.Max(loudest, relative);
-            quietCleanLead |= relative < 0.15f && LeadWeight(l) > 0.5f;
+            if (relative < 0.15f && LeadWeight(l) > 0.5f)
+            {
+                quietCleanLead = l;
+            }
         }
 
         // Far above its own QRS level in one lead while a clean lead shows nothing: an electrode artefact
@@ -480,7 +485,7 @@ public sealed class QrsDetector
         // Too little slope energy, averaged over the leads, to be a QRS at all (a flat line's noise): no beat,
         // however quiet the rest of the signal is. (The mean, not the largest lead: with 12 leads of noise
         // one of them always peaks somewhere.)
-        bool doubtful = (loudest > 3 && quietCleanLead) || total < MinQrsEnergy * _leads;
+        bool doubtful = (loudest > 3 && quietCleanLead >= 0 && RecentlyAlive(quietCleanLead, p)) || total < MinQrsEnergy * _leads;
 
         long fiducial = steepest;
         float extreme = -1;
@@ -499,6 +504,26 @@ public sealed class QrsDetector
 
         fiducial = Math.Max(0, fiducial - _groupDelay);
         return new Candidate(p, value, slope, fiducial, (float)agreeing / _leads, (int)(p & _ringMask), doubtful);
+    }
+
+    /// <summary>
+    /// A lead that has shown nothing like a QRS for over a second (saturated after a baseline jump, or
+    /// disconnected) is no witness that a complex in another lead is an artefact.
+    /// </summary>
+    private bool RecentlyAlive(int lead, long p)
+    {
+        long from = Math.Max(Math.Max(0, p - _aliveWindow), _n - _ringMask);
+        var ring = _integratedRing[lead];
+        float needed = 0.3f * _leadLevel[lead];
+        for (long k = from; k < p - _window; k++)
+        {
+            if (ring[k & _ringMask] >= needed)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Accept(Candidate c, bool searchBack)
