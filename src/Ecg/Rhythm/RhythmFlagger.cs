@@ -18,25 +18,6 @@ public static class RhythmFlagger
     public const double PauseSeconds = 3.0;
     public const double WideQrsMs = 120;
 
-    /// <summary>
-    /// A beat is wide when the central 90 % of its slope spans this long (<see cref="BeatMorphology.WidthMs"/>). The
-    /// slope span runs shorter than a delineated QRS: on MIT-BIH reference beats its median is 61–81 ms for normal beats
-    /// and 108–167 ms for ventricular ones (per record, 15 records); a synthetic 150 ms QRS spans 96–100 ms, so 90 ms parts them.
-    /// </summary>
-    public const double WideBeatMs = 90;
-
-    /// <summary>Consecutive wide beats that make a run: 3 ventricular beats are a salvo of VT; one more guards against a couplet with a misjudged neighbour.</summary>
-    public const int MinimumVtRun = 4;
-
-    /// <summary>Every RR within a VT run is under this (over 100 bpm, the VT rate limit).</summary>
-    public const double VtRunRrSeconds = 0.6;
-
-    /// <summary>An RR interval under this fraction of the median is premature (as <c>MedianBeatBuilder</c>).</summary>
-    public const double PrematureFraction = 0.8;
-
-    /// <summary>An RR interval over this fraction of the median is a pause or dropped beat, not part of the rhythm.</summary>
-    public const double PauseFraction = 1.5;
-
     /// <summary>A beat-free, flat stretch this long in every lead is asystole.</summary>
     public const double AsystoleSeconds = 4.0;
 
@@ -128,7 +109,7 @@ public static class RhythmFlagger
 
         if (!beatsUnreliable)
         {
-            RateAndRhythm(flags, recording, sorted, fs, measurements, asystole is not null);
+            RateAndRhythm(flags, sorted, fs, measurements, asystole is not null);
         }
 
         var stElevation = StElevation(measurements, patient, quality);
@@ -140,7 +121,7 @@ public static class RhythmFlagger
         return [.. flags.OrderBy(f => f.Urgency)];
     }
 
-    private static void RateAndRhythm(List<EcgFlag> flags, EcgRecording recording, List<Beat> beats, double fs, RestingEcgMeasurements? m, bool asystole)
+    private static void RateAndRhythm(List<EcgFlag> flags, List<Beat> beats, double fs, RestingEcgMeasurements? m, bool asystole)
     {
         if (beats.Count < 2)
         {
@@ -169,26 +150,10 @@ public static class RhythmFlagger
             flags.Add(Flag(EcgFlagKind.Tachycardia, $"Heart rate {rate:0} bpm (> {TachycardiaBpm}).", [rateEvidence]));
         }
 
-        var morphology = BeatMorphology.Of(recording, beats);
-        var run = WideFastRun(morphology, fs);
-        bool medianWide = m?.QrsMs is double medianQrs && medianQrs >= WideQrsMs;
-        if (run is var (start, count, runRate, runWidth, ectopic) && (ectopic || medianWide))
+        if (rate > TachycardiaBpm && m?.QrsMs is double qrs && qrs >= WideQrsMs)
         {
-            // A run of the dominant morphology is only ventricular when the delineated median beat is wide too; a run unlike the dominant beats is ectopic by itself: a salvo of ventricular beats among
-            // narrow ones does not widen the median beat.
-            var evidence = new List<EcgEvidence>
-            {
-                new($"run of {count} consecutive wide beats (slope width ≥ {WideBeatMs} ms) each under {60 / VtRunRrSeconds:0} bpm; rate of the run", [], runRate, "bpm",
-                    beats[start].Sample / fs, beats[start + count - 1].Sample / fs),
-                EcgEvidence.Measured("median slope width of the run's own complexes", runWidth, "ms"),
-                EcgEvidence.Note(ectopic ? "the run differs in shape from the dominant beats" : "the run has the dominant morphology"),
-            };
-            if (m?.QrsMs is double qrs)
-            {
-                evidence.Add(EcgEvidence.Measured("QRS duration on the median beat", qrs, "ms"));
-            }
-
-            flags.Add(Flag(EcgFlagKind.WideComplexTachycardia, $"Run of {count} wide complexes at {runRate:0} bpm: ventricular tachycardia suspected.", evidence));
+            flags.Add(Flag(EcgFlagKind.WideComplexTachycardia, $"Wide QRS ({qrs:0} ms) at {rate:0} bpm: ventricular tachycardia suspected.",
+                [rateEvidence, EcgEvidence.Measured($"QRS duration on the median beat (≥ {WideQrsMs} ms)", qrs, "ms")]));
         }
 
         var pauses = new List<EcgEvidence>();
@@ -205,19 +170,12 @@ public static class RhythmFlagger
             flags.Add(Flag(EcgFlagKind.Pause, $"Pause of {pauses.Max(p => p.Value):0.0} s.", pauses));
         }
 
-        var dominantRr = DominantRr(morphology, fs);
-        var irregularity = RrIrregularity.Of(dominantRr.Select(x => x.Rr).ToArray());
+        var irregularity = RrIrregularity.Of(rr);
         if (irregularity is { IrregularlyIrregular: true } && pauses.Count == 0)
         {
-            if (ExplainedByEctopy(dominantRr, out int removed))
-            {
-                // Premature beats with their pauses, or dropped beats, in an otherwise regular rhythm: not AF.
-                return;
-            }
-
             var evidence = new List<EcgEvidence>
             {
-                new($"normalized RMSSD over {irregularity.Intervals} RR intervals between dominant beats (irregular still without the {removed} premature or pause intervals) (> {RrIrregularity.NormalizedRmssdLimit})", [], irregularity.NormalizedRmssd, "", first, last),
+                new($"normalized RMSSD over {irregularity.Intervals} RR intervals (> {RrIrregularity.NormalizedRmssdLimit})", [], irregularity.NormalizedRmssd, "", first, last),
                 EcgEvidence.Measured($"share of successive RR differences over {RrIrregularity.LargeDifferenceFraction:P1} of mean RR", irregularity.LargeDifferenceShare, ""),
                 EcgEvidence.Measured("turning-point ratio (random ≈ 0.67)", irregularity.TurningPointRatio, ""),
             };
@@ -237,111 +195,6 @@ public static class RhythmFlagger
 
             flags.Add(Flag(EcgFlagKind.IrregularlyIrregular, "Irregularly irregular rhythm without consistent P waves: atrial fibrillation suspected.", evidence));
         }
-    }
-
-    /// <summary>
-    /// RR intervals that testify to the underlying rhythm: between two consecutive beats of the dominant morphology
-    /// (an interval touching a ventricular or aberrant beat is ectopy, not the atrial rhythm), re-aligned on the
-    /// dominant QRS so that a wandering fiducial on wide or paced complexes adds no jitter.
-    /// </summary>
-    internal static List<(int Beat, double Rr)> DominantRr(BeatMorphology morphology, double fs)
-    {
-        var intervals = new List<(int Beat, double Rr)>();
-        for (int i = 0; i + 1 < morphology.Count; i++)
-        {
-            if (morphology.IsDominant(i) && morphology.IsDominant(i + 1))
-            {
-                intervals.Add((i, (morphology.Samples[i + 1] - morphology.Samples[i]) / fs));
-            }
-        }
-
-        return intervals;
-    }
-
-    /// <summary>
-    /// Whether the irregularity of <paramref name="intervals"/> is explained by premature beats and pauses: after
-    /// leaving out each premature interval (under <see cref="PrematureFraction"/> of the median) with the longer
-    /// interval that follows it (compensatory or reset pause), and every pause (over <see cref="PauseFraction"/> of the
-    /// median), what is left is regular (or nothing is left, as in bigeminy). In AF the RR are random (Tateno and
-    /// Glass, Med Biol Eng Comput 2001), so the rest stays irregular; ectopy in sinus rhythm leaves a regular rest.
-    /// </summary>
-    internal static bool ExplainedByEctopy(IReadOnlyList<(int Beat, double Rr)> intervals, out int removed)
-    {
-        removed = 0;
-        if (intervals.Count == 0)
-        {
-            return true;
-        }
-
-        var sorted = intervals.Select(x => x.Rr).Order().ToArray();
-        double median = sorted[sorted.Length / 2];
-        var rest = new List<double>(intervals.Count);
-        for (int k = 0; k < intervals.Count; k++)
-        {
-            double rr = intervals[k].Rr;
-            if (rr < PrematureFraction * median)
-            {
-                removed++;
-                if (k + 1 < intervals.Count && intervals[k + 1].Beat == intervals[k].Beat + 1 && intervals[k + 1].Rr > median)
-                {
-                    removed++;
-                    k++;
-                }
-
-                continue;
-            }
-
-            if (rr > PauseFraction * median)
-            {
-                removed++;
-                continue;
-            }
-
-            rest.Add(rr);
-        }
-
-        var irregularity = RrIrregularity.Of(rest.ToArray());
-        return irregularity is null || irregularity.NormalizedRmssd <= RrIrregularity.NormalizedRmssdLimit;
-    }
-
-    /// <summary>
-    /// The longest run of at least <see cref="MinimumVtRun"/> consecutive wide beats (each beat's own slope width
-    /// ≥ <see cref="WideBeatMs"/>) whose every RR is under <see cref="VtRunRrSeconds"/>; null when there is none.
-    /// </summary>
-    internal static (int Start, int Count, double RateBpm, double WidthMs, bool Ectopic)? WideFastRun(BeatMorphology morphology, double fs)
-    {
-        (int Start, int Count)? best = null;
-        int start = -1;
-        for (int i = 0; i <= morphology.Count; i++)
-        {
-            bool wide = i < morphology.Count && morphology.WidthMs[i] >= WideBeatMs
-                && (start < 0 || (morphology.Samples[i] - morphology.Samples[i - 1]) / fs < VtRunRrSeconds);
-            if (wide && start < 0)
-            {
-                start = i;
-            }
-            else if (!wide && start >= 0)
-            {
-                int count = i - start;
-                if (count >= MinimumVtRun && (best is null || count > best.Value.Count))
-                {
-                    best = (start, count);
-                }
-
-                // This beat may open the next run (it was wide but came late).
-                start = i < morphology.Count && morphology.WidthMs[i] >= WideBeatMs ? i : -1;
-            }
-        }
-
-        if (best is not var (s, n))
-        {
-            return null;
-        }
-
-        double rate = 60.0 * (n - 1) / ((morphology.Samples[s + n - 1] - morphology.Samples[s]) / fs);
-        var widths = Enumerable.Range(s, n).Select(i => morphology.WidthMs[i]).Order().ToArray();
-        int ectopic = Enumerable.Range(s, n).Count(i => !morphology.IsDominant(i));
-        return (s, n, rate, widths[n / 2], ectopic * 2 > n);
     }
 
     private static EcgFlag? Asystole(EcgRecording recording, List<Beat> beats, LeadQuality[] quality)
