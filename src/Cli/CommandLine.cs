@@ -27,6 +27,8 @@ internal static class CommandLine
                                             write detected beats as WFDB annotations <record>.<ann>
         ecg eval --db <dir> [--records a,b] [--errors]
                                             EC57 beat-by-beat evaluation against .atr references
+        ecg eval-rhythm --db <dir> [--window <s>] [--records a,b] [--errors]
+                                            AF and VT flags on consecutive windows against reference rhythms
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;

@@ -30,6 +30,7 @@ internal static class EcgCommands
                 "analyze" => Analyze(args[1..], stdout, stderr),
                 "detect" => Detect(args[1..], stdout, stderr),
                 "eval" => Evaluate(args[1..], stdout, stderr),
+                "eval-rhythm" => EvaluateRhythm(args[1..], stdout, stderr),
                 _ => Unknown(args[0], stderr),
             };
         }
@@ -138,9 +139,7 @@ internal static class EcgCommands
             throw new DirectoryNotFoundException($"database folder not found: {db}");
         }
 
-        var names = options.Get("--records") is string list
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
-            : Directory.EnumerateFiles(db, "*.atr").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var names = RecordNames(db, options);
         if (names.Count == 0)
         {
             stderr.WriteLine($"telemed ecg eval: no records with .atr reference annotations in {db}");
@@ -181,6 +180,46 @@ internal static class EcgCommands
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput: {samples} samples ({names.Count} records × leads) filtered and detected in {detectTime.TotalSeconds:F2} s on one thread = {rate / 1e6:F1} M samples/s"));
         return 0;
     }
+
+    private static int EvaluateRhythm(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = Options.Parse(args);
+        if (options.Get("--db") is not string db)
+        {
+            stderr.WriteLine("usage: telemed ecg eval-rhythm --db <directory> [--window <s>] [--records 100,101,...] [--errors]");
+            return 2;
+        }
+
+        if (!Directory.Exists(db))
+        {
+            throw new DirectoryNotFoundException($"database folder not found: {db}");
+        }
+
+        double windowSeconds = options.Get("--window") is string w ? Seconds(w, "--window") : RhythmFlagEvaluator.DefaultWindowSeconds;
+        if (windowSeconds < 2)
+        {
+            stderr.WriteLine("telemed ecg eval-rhythm: --window must be at least 2 s.");
+            return 2;
+        }
+
+        var names = RecordNames(db, options);
+        if (names.Count == 0)
+        {
+            stderr.WriteLine($"telemed ecg eval-rhythm: no records with .atr reference annotations in {db}");
+            return 1;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var windows = RhythmFlagEvaluator.EvaluateDatabase(db, names, windowSeconds);
+        watch.Stop();
+        RhythmEvaluationReport.Write(windows, windowSeconds, names.Count, watch.Elapsed, options.Has("--errors"), stdout);
+        return 0;
+    }
+
+    private static List<string> RecordNames(string db, Options options) =>
+        options.Get("--records") is string list
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
+            : Directory.EnumerateFiles(db, "*.atr").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList();
 
     private static string Row(BeatMatchResult r, bool withOffset = true)
     {

@@ -24,6 +24,9 @@ public static class RhythmFlagger
     /// <summary>Peak to peak under this (0.5–40 Hz) counts as a flat line; P waves alone stay under it.</summary>
     public const double AsystoleFlatMv = 0.2;
 
+    /// <summary>How the evidence note starts when rate and rhythm flags are withheld as technically unreliable.</summary>
+    public const string WithheldFinding = "rate and rhythm flags withheld";
+
     public static EcgUrgency UrgencyOf(EcgFlagKind kind) => kind switch
     {
         EcgFlagKind.StElevation or EcgFlagKind.WideComplexTachycardia or EcgFlagKind.Pause or EcgFlagKind.Asystole => EcgUrgency.Stat,
@@ -91,7 +94,7 @@ public static class RhythmFlagger
 
         if (beatsUnreliable && sorted.Count > 0)
         {
-            var note = EcgEvidence.Note($"rate and rhythm flags withheld: {unusable} of {quality.Length} leads noisy or off, detected beats unreliable");
+            var note = EcgEvidence.Note($"{WithheldFinding}: {unusable} of {quality.Length} leads noisy or off, detected beats unreliable");
             int at = flags.FindIndex(f => f.Kind is EcgFlagKind.ExcessiveNoise or EcgFlagKind.LeadOff);
             if (at >= 0)
             {
