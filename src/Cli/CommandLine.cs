@@ -23,7 +23,7 @@ internal static class CommandLine
 
         ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]
                                             beats, measurements and urgency flags of a recording
-        ecg detect <record> --out <ann> [--dir <folder>]
+        ecg detect <record> --out <ann> [--dir <folder>] [--force]
                                             write detected beats as WFDB annotations <record>.<ann>
         ecg eval --db <dir> [--records a,b] [--errors]
                                             EC57 beat-by-beat evaluation against .atr references

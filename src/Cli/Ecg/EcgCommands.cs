@@ -34,12 +34,21 @@ internal static class EcgCommands
                 _ => Unknown(args[0], stderr),
             };
         }
-        catch (Exception e) when (e is WfdbFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (IsBadInput(e))
         {
-            stderr.WriteLine($"telemed: {e.Message}");
+            // Parallel evaluation wraps the failing record's error; report that error, not the wrapper.
+            var inner = e is AggregateException a ? a.Flatten().InnerExceptions.First() : e;
+            stderr.WriteLine($"telemed: {inner.Message}");
             return 1;
         }
     }
+
+    private static bool IsBadInput(Exception e) => e switch
+    {
+        AggregateException a => a.Flatten().InnerExceptions.All(IsBadInput),
+        WfdbFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException => true,
+        _ => false,
+    };
 
     private static int Unknown(string command, TextWriter stderr)
     {
@@ -120,6 +129,20 @@ internal static class EcgCommands
         var beats = QrsDetector.Detect(recording);
         var annotations = beats.Select(b => new Annotation(b.Sample, AnnotationCode.Normal));
         string target = options.Get("--dir") is string dir ? Path.Combine(dir, Path.GetFileName(record)) : record;
+
+        // Never clobber reference annotations (scoring the detector against itself would read 100 %).
+        if (annotator == "atr")
+        {
+            stderr.WriteLine("telemed ecg detect: 'atr' is the reference annotator; choose another name (e.g. qrs).");
+            return 2;
+        }
+
+        if (File.Exists($"{target}.{annotator}") && !options.Has("--force"))
+        {
+            stderr.WriteLine($"telemed ecg detect: {target}.{annotator} exists; add --force to replace it.");
+            return 2;
+        }
+
         string path = WfdbAnnotationWriter.Write(target, annotator, annotations);
         stdout.WriteLine($"{beats.Count} beats written to {path}");
         return 0;

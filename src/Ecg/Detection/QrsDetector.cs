@@ -28,6 +28,7 @@ public sealed class QrsDetector
     private readonly double[] _bandPass; // b0 b1 b2 a1 a2 per section
     private readonly double[] _filterState; // per lead, 2 per section
     private readonly float[] _previous; // per lead: band-passed x[n-1], x[n-2]
+    private readonly float[] _lastInput; // per lead: last finite input sample
     private readonly double[] _energySum; // per lead running sum over the integration window
     private readonly float[] _leadLevel; // per lead running QRS level of integrated energy
     private readonly float[] _inverseLevel;
@@ -98,6 +99,7 @@ public sealed class QrsDetector
         _bandPass = sections.Coefficients.ToArray();
         _filterState = new double[leadCount * sections.SectionCount * 2];
         _previous = new float[leadCount * 2];
+        _lastInput = new float[leadCount];
         _energySum = new double[leadCount];
         _leadLevel = new float[leadCount];
         _inverseLevel = new float[leadCount];
@@ -183,6 +185,23 @@ public sealed class QrsDetector
             Classify(_peakIndex, _peakValue);
             _rising = false;
         }
+
+        // A complex above threshold that was held back (early and weak, or marginal) waited for a better one;
+        // none will come now.
+        int best = -1;
+        for (int i = 0; i < _searchBack.Count; i++)
+        {
+            var c = _searchBack[i];
+            if (c.HeldBack && (_lastQrs < 0 || c.Index - _lastQrs >= _refractory) && (best < 0 || c.Value > _searchBack[best].Value))
+            {
+                best = i;
+            }
+        }
+
+        if (best >= 0)
+        {
+            Accept(_searchBack[best], searchBack: true);
+        }
     }
 
     /// <summary>Detects beats in a whole recording (all its leads).</summary>
@@ -198,7 +217,7 @@ public sealed class QrsDetector
         var baseline = new int[leads];
         for (int l = 0; l < leads; l++)
         {
-            scale[l] = (float)(1 / recording.Leads[l].Gain);
+            scale[l] = (float)(1 / recording.Leads[l].AduPerMillivolt);
             baseline[l] = recording.Leads[l].Baseline;
         }
 
@@ -239,7 +258,18 @@ public sealed class QrsDetector
 
         for (int l = 0; l < _leads; l++)
         {
+            // A device glitch (NaN, ±∞) would poison the filter state and running sums for good, silencing every
+            // lead: hold the last good value instead, so the lead reads as flat for the glitch.
             double x = frame[l];
+            if (double.IsFinite(x))
+            {
+                _lastInput[l] = (float)x;
+            }
+            else
+            {
+                x = _lastInput[l];
+            }
+
             int s0 = l * sections * 2;
             for (int s = 0, k = 0; s < sections; s++, k += 5)
             {
@@ -389,7 +419,7 @@ public sealed class QrsDetector
             if (earlyWeak || marginal)
             {
                 KeepSearchBackBounded();
-                _searchBack.Add(candidate);
+                _searchBack.Add(candidate with { HeldBack = true });
                 _searchBackChanged = true;
                 return;
             }
@@ -642,5 +672,9 @@ public sealed class QrsDetector
         return -dp / (2 * Math.PI * 2 * dh);
     }
 
-    private readonly record struct Candidate(long Index, float Value, float Slope, long Fiducial, float Agreement, int Slot, bool Doubtful);
+    private readonly record struct Candidate(long Index, float Value, float Slope, long Fiducial, float Agreement, int Slot, bool Doubtful)
+    {
+        /// <summary>Above threshold but held back for search-back (early and weak, or marginal).</summary>
+        public bool HeldBack { get; init; }
+    }
 }

@@ -21,7 +21,7 @@ public sealed class SecondOrderSections
             throw new ArgumentException("Coefficients come in groups of five: b0 b1 b2 a1 a2.", nameof(coefficients));
         }
 
-        _coefficients = coefficients;
+        _coefficients = [.. coefficients]; // immutable: the caller keeps its array
     }
 
     public static SecondOrderSections Identity { get; } = new([]);

@@ -94,7 +94,7 @@ internal sealed record LeadQuality(
                 }
             }
 
-            double p2p = (max - min) / lead.Gain;
+            double p2p = (max - min) / lead.AduPerMillivolt;
 
             // Railed: at least a fifth of the record pinned at one extreme, far (> 5 mV) from baseline.
             double extreme = Math.Max(Math.Abs(lead.ToMillivolts(min)), Math.Abs(lead.ToMillivolts(max)));

@@ -28,7 +28,7 @@ public sealed class EcgRecording
         }
 
         SamplingRate = samplingRate;
-        Leads = leads;
+        Leads = leads.ToArray(); // the caller's list must not change the recording afterwards
         Length = length;
         Name = name;
     }

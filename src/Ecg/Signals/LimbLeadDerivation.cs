@@ -50,7 +50,7 @@ internal static class LimbLeadDerivation
                 };
             }
 
-            derived.Add(new EcgLead(id, id.ToString(), values, gain * 2, 0, leadI.Units));
+            derived.Add(new EcgLead(id, id.ToString(), values, gain * 2, 0, "mV")); // gain is in ADC units per mV
         }
 
         // Conventional order: standard 12 first, then anything else the recording had.
@@ -82,7 +82,7 @@ internal static class LimbLeadDerivation
         int n = spanI.Length;
         var a = new int[n];
         var b = new int[n];
-        if (leadI.Gain == leadII.Gain)
+        if (leadI.AduPerMillivolt == leadII.AduPerMillivolt)
         {
             for (int t = 0; t < n; t++)
             {
@@ -90,12 +90,12 @@ internal static class LimbLeadDerivation
                 b[t] = spanII[t] - leadII.Baseline;
             }
 
-            return (a, b, leadI.Gain);
+            return (a, b, leadI.AduPerMillivolt);
         }
 
         // Exact when both gains are decimal fractions (200, 400, 1000, 204.8, …): scale both leads by integers to the
         // least common gain, as long as the derived sums (up to 4× a sample) still fit in an int.
-        if (TryCommonGain(leadI.Gain, leadII.Gain, out long mI, out long mII, out double common)
+        if (TryCommonGain(leadI.AduPerMillivolt, leadII.AduPerMillivolt, out long mI, out long mII, out double common)
             && MaxAbsOffset(spanI, leadI.Baseline) * mI <= int.MaxValue / 4
             && MaxAbsOffset(spanII, leadII.Baseline) * mII <= int.MaxValue / 4)
         {

@@ -122,6 +122,28 @@ public class EcgCommandsTests
         Assert.Equal(2, badAnnotator.Code);
         Assert.Contains("annotator name", badAnnotator.Err, StringComparison.Ordinal);
 
+        using (var copy = new TempDirectory())
+        {
+            foreach (string ext in new[] { ".hea", ".dat", ".atr" })
+            {
+                File.Copy(Path.Combine(TestData.MitdbDirectory, "100" + ext), copy.File("100" + ext));
+            }
+
+            byte[] reference = File.ReadAllBytes(copy.File("100.atr"));
+            Assert.Equal(2, Run("ecg", "detect", copy.File("100"), "--out", "atr").Code);
+            Assert.Equal(reference, File.ReadAllBytes(copy.File("100.atr")));
+            Assert.Equal(0, Run("ecg", "detect", copy.File("100"), "--out", "qrs").Code);
+            var again = Run("ecg", "detect", copy.File("100"), "--out", "qrs");
+            Assert.Equal(2, again.Code);
+            Assert.Contains("--force", again.Err, StringComparison.Ordinal);
+            Assert.Equal(0, Run("ecg", "detect", copy.File("100"), "--out", "qrs", "--force").Code);
+        }
+
+        var badRecord = Run("ecg", "eval-rhythm", "--db", TestData.MitdbDirectory, "--records", "100,nope");
+        Assert.Equal(1, badRecord.Code);
+        Assert.Contains("nope", badRecord.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", badRecord.Err, StringComparison.Ordinal); // a message, not a stack trace
+
         Assert.Equal(2, Run("ecg", "frobnicate").Code);
         Assert.Equal(2, Run("ecg", "eval").Code);
         var window = Run("ecg", "analyze", Path.Combine(TestData.MitdbDirectory, "100"), "--start", "5000");

@@ -226,6 +226,51 @@ public class QrsDetectorTests
     }
 
     [Fact]
+    public void A_burst_of_invalid_samples_does_not_silence_detection()
+    {
+        var recording = WfdbRecordReader.Read(Record("100")).Slice(0, 360 * 60);
+        var l0 = recording.Leads[0].ToMillivolts();
+        var l1 = recording.Leads[1].ToMillivolts();
+        var frames = new float[recording.Length * 2];
+        for (int t = 0; t < recording.Length; t++)
+        {
+            frames[2 * t] = l0[t];
+            frames[(2 * t) + 1] = t is >= 360 * 20 and < (360 * 20) + 50 ? float.NaN : l1[t]; // a glitch in lead 2
+        }
+
+        frames[2 * 360 * 30] = float.PositiveInfinity;
+        var detector = new QrsDetector(360, 2);
+        detector.Process(frames);
+        detector.Flush();
+        var beats = detector.Beats.ToArray();
+
+        var reference = WfdbAnnotationReader.Read(Record("100") + ".atr").Where(a => a.IsBeat && a.Sample < recording.Length).ToList();
+        var score = BeatMatcher.Compare("100", reference, beats.Select(b => b.Sample).ToList(), 360, learningPeriodSeconds: 0);
+        Assert.True(beats.Count(b => b.Sample > 360 * 31) > 30, "beats after the glitches");
+        Assert.True(score.Sensitivity > 0.99 && score.PositivePredictivity > 0.99, $"Se {score.Sensitivity:P2} +P {score.PositivePredictivity:P2}");
+    }
+
+    [Fact]
+    public void Microvolt_and_millivolt_leads_give_the_same_beats()
+    {
+        var mv = WfdbRecordReader.Read(Record("119")).Slice(0, 360 * 120);
+        // The same signals stored as 1 ADC unit per µV (gain 200 ADU/mV → ×5 per unit, in µV).
+        var uv = new EcgRecording(360, mv.Leads.Select(l =>
+        {
+            var src = l.Samples.Span;
+            var dst = new int[src.Length];
+            for (int t = 0; t < dst.Length; t++)
+            {
+                dst[t] = (src[t] - l.Baseline) * 5;
+            }
+
+            return new EcgLead(l.Id, l.Label, dst, 1, 0, "uV");
+        }).ToList());
+
+        Assert.Equal(QrsDetector.Detect(mv).Select(b => b.Sample), QrsDetector.Detect(uv).Select(b => b.Sample));
+    }
+
+    [Fact]
     public void Rejects_impossible_configuration()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new QrsDetector(10, 1));
