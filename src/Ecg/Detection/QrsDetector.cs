@@ -145,9 +145,6 @@ public sealed class QrsDetector
 
     public int LeadCount => _leads;
 
-    /// <summary>Samples per lead consumed so far.</summary>
-    public long SamplesProcessed => _n;
-
     /// <summary>Beats found since the last <see cref="ClearBeats"/>, in time order.</summary>
     public ReadOnlySpan<Beat> Beats => CollectionsMarshal.AsSpan(_beats);
 

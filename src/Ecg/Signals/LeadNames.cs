@@ -32,8 +32,4 @@ public static class LeadNames
 
     public static string Label(LeadId id) => id == LeadId.Unknown ? "?" : id.ToString();
 
-    /// <summary>True for leads that look at the heart from the front/limbs, for which II is the reference rhythm lead.</summary>
-    public static bool IsLimb(LeadId id) => id is LeadId.I or LeadId.II or LeadId.III or LeadId.aVR or LeadId.aVL or LeadId.aVF or LeadId.MLII;
-
-    public static bool IsPrecordial(LeadId id) => id is >= LeadId.V1 and <= LeadId.V6;
 }
