@@ -31,5 +31,4 @@ public static class LeadNames
     }
 
     public static string Label(LeadId id) => id == LeadId.Unknown ? "?" : id.ToString();
-
 }
