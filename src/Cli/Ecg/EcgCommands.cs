@@ -120,7 +120,7 @@ internal static class EcgCommands
         var beats = QrsDetector.Detect(recording);
         var annotations = beats.Select(b => new Annotation(b.Sample, AnnotationCode.Normal));
         string target = options.Get("--dir") is string dir ? Path.Combine(dir, Path.GetFileName(record)) : record;
-        string path = WfdbAnnotationWriter.Write(target, annotator, annotations);
+        string path = WfdbAnnotationWriter.Write(target, annotator, annotations, overwrite: !annotator.Equals("atr", StringComparison.OrdinalIgnoreCase));
         stdout.WriteLine($"{beats.Count} beats written to {path}");
         return 0;
     }
