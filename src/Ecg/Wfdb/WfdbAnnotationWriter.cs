@@ -24,14 +24,14 @@ public static class WfdbAnnotationWriter
         ArgumentNullException.ThrowIfNull(recordPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(annotator);
         ArgumentNullException.ThrowIfNull(annotations);
-        string path = Path.GetFullPath(recordPath + "." + annotator);
+        string path = recordPath + "." + annotator;
         var list = Validate(annotations);
         if (!overwrite && File.Exists(path))
         {
             throw new IOException($"{path} exists; not overwriting it (pass overwrite: true to replace it).");
         }
 
-        string dir = Path.GetDirectoryName(path) ?? ".";
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
