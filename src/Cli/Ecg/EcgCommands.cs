@@ -125,25 +125,26 @@ internal static class EcgCommands
         }
 
         string record = StripHeaderExtension(options.Positional[0]);
-        var recording = WfdbRecordReader.Read(record);
-        var beats = QrsDetector.Detect(recording);
-        var annotations = beats.Select(b => new Annotation(b.Sample, AnnotationCode.Normal));
         string target = options.Get("--dir") is string dir ? Path.Combine(dir, Path.GetFileName(record)) : record;
 
         // Never clobber reference annotations (scoring the detector against itself would read 100 %).
-        if (annotator == "atr")
+        if (annotator.Equals("atr", StringComparison.OrdinalIgnoreCase))
         {
             stderr.WriteLine("telemed ecg detect: 'atr' is the reference annotator; choose another name (e.g. qrs).");
             return 2;
         }
 
-        if (File.Exists($"{target}.{annotator}") && !options.Has("--force"))
+        bool force = options.Has("--force");
+        if (File.Exists($"{target}.{annotator}") && !force)
         {
             stderr.WriteLine($"telemed ecg detect: {target}.{annotator} exists; add --force to replace it.");
             return 2;
         }
 
-        string path = WfdbAnnotationWriter.Write(target, annotator, annotations);
+        var recording = WfdbRecordReader.Read(record);
+        var beats = QrsDetector.Detect(recording);
+        var annotations = beats.Select(b => new Annotation(b.Sample, AnnotationCode.Normal));
+        string path = WfdbAnnotationWriter.Write(target, annotator, annotations, overwrite: force);
         stdout.WriteLine($"{beats.Count} beats written to {path}");
         return 0;
     }

@@ -33,17 +33,4 @@ public static class AnnotationCode
     };
 
     public static string Mnemonic(int code) => code >= 0 && code < Mnemonics.Length ? Mnemonics[code] : $"[{code}]";
-
-    public static int FromMnemonic(string mnemonic)
-    {
-        for (int i = 0; i < Mnemonics.Length; i++)
-        {
-            if (Mnemonics[i] == mnemonic)
-            {
-                return i;
-            }
-        }
-
-        throw new ArgumentException($"'{mnemonic}' is not a WFDB annotation mnemonic.", nameof(mnemonic));
-    }
 }

@@ -5,16 +5,22 @@ namespace Telemed.Ecg.Wfdb;
 
 /// <summary>
 /// Reads MIT-format annotation files (PhysioNet annot(5)): 16-bit little-endian words, 6-bit code and
-/// 10-bit time increment, with the pseudo-codes SKIP (59), NUM (60), SUB (61), CHN (62) and AUX (63).
+/// 10-bit time increment, with the pseudo-codes SKIP (59), NUM (60), SUB (61), CHN (62) and AUX (63)
+/// (see <see cref="MitAnnotationFormat"/>). Fields decode as WFDB getann stores them: subtype and number
+/// as signed char, channel as unsigned char, AUX length as <c>word &amp; 0377</c>.
 /// </summary>
 public static class WfdbAnnotationReader
 {
-    internal const int Skip = 59, Num = 60, Sub = 61, Chn = 62, Aux = 63;
-
+    /// <summary>
+    /// Reads the annotation file at <paramref name="path"/>; files over 256 MiB are refused with a
+    /// <see cref="WfdbFormatException"/>, and an empty (or non-regular) file has no annotations.
+    /// </summary>
     public static IReadOnlyList<Annotation> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path);
+        long length = WfdbFiles.Length(path, WfdbFiles.MaxAnnotationBytes, "annotation file");
+        byte[] data = WfdbFiles.ReadRange(path, 0, (int)length);
+        return Parse(data, path);
     }
 
     public static IReadOnlyList<Annotation> Parse(ReadOnlySpan<byte> data, string source)
@@ -28,17 +34,16 @@ public static class WfdbAnnotationReader
 
         while (true)
         {
-            if (pos + 2 > data.Length)
+            if (data.Length - pos < 2)
             {
-                if (pos == data.Length || pos + 1 == data.Length)
-                {
-                    break; // Some writers omit the final 0 word; a stray odd byte is padding.
-                }
+                // Some writers omit the final 0 word; a stray odd byte is padding, and so is the pad byte
+                // after an odd-length AUX string that ends the file (pos may then be one past the end).
+                break;
             }
 
             int word = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(pos, 2));
-            int code = word >> 10;
-            int value = word & 0x3FF;
+            int code = word >> MitAnnotationFormat.CodeShift;
+            int value = word & MitAnnotationFormat.ValueMask;
             long wordOffset = pos;
             pos += 2;
 
@@ -49,7 +54,7 @@ public static class WfdbAnnotationReader
 
             switch (code)
             {
-                case Skip:
+                case MitAnnotationFormat.Skip:
                     if (pos + 4 > data.Length)
                     {
                         throw WfdbFormatException.AtOffset(source, wordOffset, "SKIP annotation is cut off before its 32-bit interval.");
@@ -61,30 +66,31 @@ public static class WfdbAnnotationReader
                     time += ((long)hi << 16) | (uint)lo;
                     pos += 4;
                     break;
-                case Num:
+                case MitAnnotationFormat.Num:
                     RequirePending(wordOffset, "NUM");
-                    num = (short)(value << 6) >> 6; // NUM is a signed 10-bit field.
+                    num = unchecked((sbyte)value); // getann assigns the word's data bits to a signed char.
                     current = current with { Number = num };
                     break;
-                case Sub:
+                case MitAnnotationFormat.Sub:
                     RequirePending(wordOffset, "SUB");
-                    current = current with { SubType = (sbyte)(value & 0xFF) };
+                    current = current with { SubType = unchecked((sbyte)value) }; // signed char, as NUM.
                     break;
-                case Chn:
+                case MitAnnotationFormat.Chn:
                     RequirePending(wordOffset, "CHN");
-                    chan = value;
+                    chan = value & 0xFF; // getann: unsigned char.
                     current = current with { Channel = chan };
                     break;
-                case Aux:
+                case MitAnnotationFormat.Aux:
                     RequirePending(wordOffset, "AUX");
-                    if (pos + value > data.Length)
+                    int length = value & 0xFF; // getann: the length is word & 0377.
+                    if (length > data.Length - pos)
                     {
-                        throw WfdbFormatException.AtOffset(source, wordOffset, $"AUX string of {value} bytes runs past the end of the file ({data.Length} bytes).");
+                        throw WfdbFormatException.AtOffset(source, wordOffset, $"AUX string of {length} bytes runs past the end of the file ({data.Length} bytes).");
                     }
 
-                    string aux = Encoding.Latin1.GetString(data.Slice(pos, value)).TrimEnd('\0');
+                    string aux = Encoding.Latin1.GetString(data.Slice(pos, length)).TrimEnd('\0');
                     current = current with { Aux = aux };
-                    pos += (value + 1) & ~1;
+                    pos += (length + 1) & ~1;
                     break;
                 default:
                     if (code > AnnotationCode.MaxCode)

@@ -16,15 +16,28 @@ public sealed record WfdbHeader(
     /// <summary>WFDB's default sampling frequency when a header gives none (header(5)).</summary>
     public const double DefaultFrequency = 250;
 
+    /// <summary>Largest header <see cref="Read"/> accepts (1 MiB): real headers are a few kB.</summary>
+    public const long MaxHeaderBytes = WfdbFiles.MaxHeaderBytes;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The file (or name) the header was parsed from, for error messages; empty if built in code.</summary>
+    public string Source { get; init; } = string.Empty;
+
+    /// <summary>The line of the record line (1-based), or 0 if the header was built in code.</summary>
+    public int RecordLine { get; init; }
+
+    /// <summary>Reads and parses the header at <paramref name="path"/>; headers over <see cref="MaxHeaderBytes"/> are refused.</summary>
     public static WfdbHeader Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            long length = WfdbFiles.Length(path, MaxHeaderBytes, "header");
+            byte[] bytes = WfdbFiles.ReadRange(path, 0, (int)length);
+            using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (IOException e)
         {
@@ -34,12 +47,69 @@ public sealed record WfdbHeader(
         return Parse(text, path);
     }
 
+    /// <summary>Signal formats the reader decodes (signal(5)): 212, 16, 61, 80, 160.</summary>
+    internal static bool IsSupportedFormat(int format) => format is 212 or 16 or 61 or 80 or 160;
+
+    /// <summary>
+    /// What makes <paramref name="spec"/> unreadable here, or null. Shared with <see cref="WfdbRecordReader"/>,
+    /// which checks headers built in code too.
+    /// </summary>
+    internal static string? SignalProblem(WfdbSignalSpec spec)
+    {
+        // The file name comes from an uploaded header: it may only name a file beside the header
+        // (header(5) allows paths relative to the WFDB path; we do not search one). Without separators, ".." can only
+        // climb as the whole name, so "a..b.dat" stays legal.
+        string file = spec.FileName;
+        if (file.Length == 0 || file == "." || file == ".." || Path.IsPathRooted(file)
+            || file.AsSpan().IndexOfAny('/', '\\', '\0') >= 0)
+        {
+            return $"signal file name '{file}' must be a plain file name beside the header (no folders, '..' or absolute paths).";
+        }
+
+        if (!IsSupportedFormat(spec.Format))
+        {
+            return $"signal format {spec.Format} is not supported (supported: 212, 16, 61, 80, 160).";
+        }
+
+        if (spec.SamplesPerFrame != 1)
+        {
+            return $"signal '{file}' has {spec.SamplesPerFrame} samples per frame; only 1 is supported.";
+        }
+
+        if (spec.Skew != 0)
+        {
+            return $"signal '{file}' has skew {spec.Skew}; skewed signals are not supported.";
+        }
+
+        if (spec.ByteOffset < 0)
+        {
+            return $"signal '{file}' has a negative byte offset {spec.ByteOffset}.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Signals in one file are interleaved frame by frame, so they must share format and byte offset.</summary>
+    internal static string? GroupProblem(WfdbSignalSpec spec, IEnumerable<WfdbSignalSpec> earlier)
+    {
+        foreach (var e in earlier)
+        {
+            if (e.FileName == spec.FileName && (e.Format != spec.Format || e.ByteOffset != spec.ByteOffset))
+            {
+                return $"signals in {spec.FileName} disagree on format or byte offset ({e.Format}+{e.ByteOffset} before, {spec.Format}+{spec.ByteOffset} here).";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Parses header text; <paramref name="source"/> names the file in error messages.</summary>
     public static WfdbHeader Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Split('\n');
         string? recordName = null;
+        int recordLine = 0;
         double fs = DefaultFrequency;
         long nsamp = 0;
         int nsig = 0;
@@ -66,12 +136,19 @@ public sealed record WfdbHeader(
             if (recordName is null)
             {
                 (recordName, nsig, fs, nsamp) = ParseRecordLine(fields, source, lineNo);
+                recordLine = lineNo;
                 continue;
             }
 
             if (signals.Count < nsig)
             {
-                signals.Add(ParseSignalLine(fields, trimmed, source, lineNo));
+                var spec = ParseSignalLine(fields, trimmed, source, lineNo);
+                if ((SignalProblem(spec) ?? GroupProblem(spec, signals)) is string problem)
+                {
+                    throw WfdbFormatException.AtLine(source, lineNo, problem);
+                }
+
+                signals.Add(spec);
             }
 
             // Lines after the signal specifications (other than comments) are info strings; WFDB ignores them.
@@ -89,7 +166,7 @@ public sealed record WfdbHeader(
             throw WfdbFormatException.AtLine(source, lastLine, $"header declares {nsig} signals but only {signals.Count} signal lines follow.");
         }
 
-        return new WfdbHeader(recordName, fs, nsamp, signals, comments);
+        return new WfdbHeader(recordName, fs, nsamp, signals, comments) { Source = source, RecordLine = recordLine };
     }
 
     private static (string Name, int Nsig, double Fs, long Nsamp) ParseRecordLine(string[] f, string source, int lineNo)
@@ -154,28 +231,29 @@ public sealed record WfdbHeader(
         if (plus >= 0)
         {
             offset = ParseLong(fmt[(plus + 1)..], "byte offset");
+            if (offset < 0)
+            {
+                throw WfdbFormatException.AtLine(source, lineNo, $"byte offset {offset} is negative.");
+            }
+
             fmt = fmt[..plus];
         }
 
         int colon = fmt.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0)
         {
-            skew = (int)ParseLong(fmt[(colon + 1)..], "skew");
+            skew = ParseInt(fmt[(colon + 1)..], "skew");
             fmt = fmt[..colon];
         }
 
         int x = fmt.IndexOf('x', StringComparison.Ordinal);
         if (x >= 0)
         {
-            spf = (int)ParseLong(fmt[(x + 1)..], "samples per frame");
+            spf = ParseInt(fmt[(x + 1)..], "samples per frame");
             fmt = fmt[..x];
         }
 
-        int format = (int)ParseLong(fmt, "format");
-        if (spf != 1)
-        {
-            throw WfdbFormatException.AtLine(source, lineNo, $"signal '{file}' has {spf} samples per frame; only 1 is supported.");
-        }
+        int format = ParseInt(fmt, "format");
 
         double gain = DefaultGain;
         int? baseline = null;
@@ -200,7 +278,7 @@ public sealed record WfdbHeader(
                     throw WfdbFormatException.AtLine(source, lineNo, $"gain field '{f[2]}' has an unclosed baseline.");
                 }
 
-                baseline = (int)ParseLong(g[(paren + 1)..close], "baseline");
+                baseline = ParseInt(g[(paren + 1)..close], "baseline");
                 g = g[..paren];
             }
 
@@ -215,10 +293,10 @@ public sealed record WfdbHeader(
             }
         }
 
-        int adcres = f.Length > 3 ? (int)ParseLong(f[3], "ADC resolution") : 0;
-        int adczero = f.Length > 4 ? (int)ParseLong(f[4], "ADC zero") : 0;
-        int? init = f.Length > 5 ? (int)ParseLong(f[5], "initial value") : null;
-        int? checksum = f.Length > 6 ? (int)ParseLong(f[6], "checksum") : null;
+        int adcres = f.Length > 3 ? ParseInt(f[3], "ADC resolution") : 0;
+        int adczero = f.Length > 4 ? ParseInt(f[4], "ADC zero") : 0;
+        int? init = f.Length > 5 ? ParseInt(f[5], "initial value") : null;
+        int? checksum = f.Length > 6 ? ParseInt(f[6], "checksum") : null;
 
         // Field 8 is the block size; the description is the rest of the line after it.
         string description = string.Empty;
@@ -233,13 +311,24 @@ public sealed record WfdbHeader(
             description = line[pos..].Trim();
         }
 
-        return new WfdbSignalSpec(file, format, spf, skew, offset, gain, baseline ?? adczero, units, adcres, adczero, init, checksum, description);
+        return new WfdbSignalSpec(file, format, spf, skew, offset, gain, baseline ?? adczero, units, adcres, adczero, init, checksum, description) { Line = lineNo };
 
         long ParseLong(string s, string what)
         {
             if (!long.TryParse(s, NumberStyles.AllowLeadingSign, Inv, out long v))
             {
                 throw WfdbFormatException.AtLine(source, lineNo, $"{what} '{s}' is not a whole number.");
+            }
+
+            return v;
+        }
+
+        // Range-checked: a bare (int) cast would wrap "4294967297" to 1.
+        int ParseInt(string s, string what)
+        {
+            if (!int.TryParse(s, NumberStyles.AllowLeadingSign, Inv, out int v))
+            {
+                throw WfdbFormatException.AtLine(source, lineNo, $"{what} '{s}' is not a whole number from {int.MinValue} to {int.MaxValue}.");
             }
 
             return v;

@@ -25,13 +25,31 @@ public static class WfdbRecordReader
         return Read(header, dir, verifyChecksums);
     }
 
+    /// <summary>
+    /// Reads the signal files named by <paramref name="header"/> from <paramref name="directory"/>.
+    /// </summary>
+    /// <remarks>
+    /// Signal file names must be plain names beside the header, and symbolic links are refused, so a header cannot
+    /// reach other files on the machine. Only the bytes the header's sample count needs are read; without a sample
+    /// count the whole file is read, up to 2,000,000,000 bytes of sample data.
+    /// Invalid samples (WFDB_INVALID_SAMPLE, see <see cref="IsInvalidSample"/>) are replaced by the lead's baseline,
+    /// so a gap in the recording reads as a flat 0 mV rather than a spike to the bottom of the ADC range; checksums
+    /// are verified on the values as stored, before that replacement.
+    /// </remarks>
     public static EcgRecording Read(WfdbHeader header, string directory, bool verifyChecksums = true)
     {
         ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(directory);
+        string source = header.Source.Length > 0 ? header.Source : Path.Combine(directory, header.RecordName + ".hea");
         int nsig = header.Signals.Count;
         if (nsig == 0)
         {
-            throw new WfdbFormatException($"{header.RecordName}.hea: record has no signals.");
+            throw At(header.RecordLine, "record has no signals.");
+        }
+
+        if (header.SampleCount is < 0 or > int.MaxValue)
+        {
+            throw At(header.RecordLine, $"{header.SampleCount} samples per signal is more than this reader supports.");
         }
 
         var samples = new int[nsig][];
@@ -41,9 +59,11 @@ public static class WfdbRecordReader
         for (int s = 0; s < nsig; s++)
         {
             var spec = header.Signals[s];
-            if (spec.Skew != 0)
+
+            // The parser checks these too; a header built in code gets the same checks here.
+            if ((WfdbHeader.SignalProblem(spec) ?? WfdbHeader.GroupProblem(spec, header.Signals.Take(s))) is string problem)
             {
-                throw new WfdbFormatException($"{header.RecordName}.hea: signal {s} has skew {spec.Skew}; skewed signals are not supported.");
+                throw At(spec.Line, problem);
             }
 
             int g = files.FindIndex(f => f.File == spec.FileName);
@@ -61,51 +81,64 @@ public static class WfdbRecordReader
         foreach (var (file, group) in files)
         {
             var first = header.Signals[group[0]];
-            foreach (int s in group)
-            {
-                if (header.Signals[s].Format != first.Format || header.Signals[s].ByteOffset != first.ByteOffset)
-                {
-                    throw new WfdbFormatException($"{header.RecordName}.hea: signals in {file} disagree on format or byte offset.");
-                }
-            }
-
             string path = Path.Combine(directory, file);
             if (!File.Exists(path))
             {
-                throw new FileNotFoundException($"WFDB signal file not found: {path} (named in {header.RecordName}.hea)", path);
+                throw new FileNotFoundException($"WFDB signal file not found: {path} (named in {source})", path);
             }
 
-            byte[] bytes = File.ReadAllBytes(path);
-            if (first.ByteOffset > bytes.Length)
+            if (WfdbFiles.IsLink(path))
             {
-                throw WfdbFormatException.AtOffset(path, bytes.Length, $"header says samples start at byte {first.ByteOffset} but the file ends here.");
+                throw At(first.Line, $"signal file {path} is a symbolic link; only regular files beside the header are read.");
             }
 
-            var data = bytes.AsSpan((int)first.ByteOffset);
-            long available = AvailableFrames(first.Format, data.Length, group.Count, path);
-            if (length == 0)
+            long fileLength = WfdbFiles.Length(path, long.MaxValue, "signal file");
+            if (first.ByteOffset > fileLength)
             {
-                length = available;
-            }
-            else if (available < length)
-            {
-                long needed = BytesFor(first.Format, length * group.Count);
-                throw WfdbFormatException.AtOffset(path, first.ByteOffset + data.Length, $"file is truncated: header declares {length} samples per signal ({needed} bytes) but only {available} complete frames are present.");
+                throw WfdbFormatException.AtOffset(path, fileLength, $"header says samples start at byte {first.ByteOffset} but the file ends here.");
             }
 
-            if (length > int.MaxValue)
+            long dataBytes = fileLength - first.ByteOffset;
+            long available = AvailableFrames(first.Format, dataBytes, group.Count);
+            long frames = length;
+            if (frames == 0)
             {
-                throw new WfdbFormatException($"{header.RecordName}.hea: {length} samples per signal is more than this reader supports.");
+                if (dataBytes > WfdbFiles.MaxSignalBytes)
+                {
+                    throw WfdbFormatException.AtOffset(path, first.ByteOffset, $"header gives no sample count and the file holds {dataBytes} bytes of samples; this reader reads at most {WfdbFiles.MaxSignalBytes}.");
+                }
+
+                frames = Math.Min(available, int.MaxValue);
             }
+            else if (available < frames)
+            {
+                long needed = BytesFor(first.Format, frames * group.Count);
+                throw WfdbFormatException.AtOffset(path, fileLength, $"file is truncated: header declares {frames} samples per signal ({needed} bytes) but only {available} complete frames are present.");
+            }
+
+            long toRead = BytesFor(first.Format, frames * group.Count);
+            if (toRead > WfdbFiles.MaxSignalBytes)
+            {
+                throw WfdbFormatException.AtOffset(path, first.ByteOffset, $"{frames} samples per signal need {toRead} bytes; this reader reads at most {WfdbFiles.MaxSignalBytes}.");
+            }
+
+            byte[] data = WfdbFiles.ReadRange(path, first.ByteOffset, (int)toRead);
+            if (data.Length < toRead)
+            {
+                // The file shrank after its length was taken.
+                throw WfdbFormatException.AtOffset(path, first.ByteOffset + data.Length, $"file ends after {data.Length} of the {toRead} bytes of samples expected.");
+            }
+
+            length = frames; // Without a sample count, the first file's length is required of the others.
 
             var dest = new int[group.Count][];
             for (int k = 0; k < group.Count; k++)
             {
-                dest[k] = new int[length];
+                dest[k] = new int[frames];
                 samples[group[k]] = dest[k];
             }
 
-            Decode(first.Format, data, dest, (int)length, path);
+            Decode(first.Format, data, dest, (int)frames, path);
         }
 
         var leads = new EcgLead[nsig];
@@ -126,12 +159,38 @@ public static class WfdbRecordReader
                 }
             }
 
+            int[] values = samples[s];
+            for (int t = 0; t < values.Length; t++)
+            {
+                if (IsInvalidSample(spec.Format, values[t]))
+                {
+                    values[t] = spec.Baseline;
+                }
+            }
+
             string label = spec.Description.Length > 0 ? spec.Description : $"signal {s}";
-            leads[s] = new EcgLead(LeadNames.Parse(label), label, samples[s], spec.Gain, spec.Baseline, spec.Units);
+            leads[s] = new EcgLead(LeadNames.Parse(label), label, values, spec.Gain, spec.Baseline, spec.Units);
         }
 
         return new EcgRecording(header.SamplingFrequency, leads, header.RecordName);
+
+        WfdbFormatException At(int line, string problem) =>
+            line > 0 ? WfdbFormatException.AtLine(source, line, problem) : new WfdbFormatException($"{source}: {problem}");
     }
+
+    /// <summary>
+    /// True if <paramref name="value"/>, as decoded from a signal file in <paramref name="format"/>, is WFDB's
+    /// "no sample here" marker: the most negative value the format can store, which WFDB's getframe (signal.c,
+    /// getskewedframe) turns into WFDB_INVALID_SAMPLE (−32768): −32768 in formats 16, 61 and 160 (stored 0 in the
+    /// offset-binary 160), −2048 in format 212 and −128 in format 80.
+    /// </summary>
+    public static bool IsInvalidSample(int format, int value) => format switch
+    {
+        16 or 61 or 160 => value == -32768,
+        212 => value == -2048,
+        80 => value == -128,
+        _ => false,
+    };
 
     private static long BytesFor(int format, long sampleCount) => format switch
     {
@@ -141,14 +200,14 @@ public static class WfdbRecordReader
         _ => 0,
     };
 
-    private static long AvailableFrames(int format, int byteCount, int signalsInFile, string path)
+    private static long AvailableFrames(int format, long byteCount, int signalsInFile)
     {
         long samplesInFile = format switch
         {
-            212 => (byteCount * 2L) / 3,
+            212 => (byteCount * 2) / 3,
             80 => byteCount,
             16 or 61 or 160 => byteCount / 2,
-            _ => throw new WfdbFormatException($"{path}: signal format {format} is not supported (supported: 212, 16, 61, 80, 160)."),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "checked by WfdbHeader.SignalProblem"),
         };
         return samplesInFile / signalsInFile;
     }

@@ -14,4 +14,8 @@ public sealed record WfdbSignalSpec(
     int AdcZero,
     int? InitialValue,
     int? Checksum,
-    string Description);
+    string Description)
+{
+    /// <summary>The header line this specification came from (1-based), or 0 if it was not parsed from a header.</summary>
+    public int Line { get; init; }
+}

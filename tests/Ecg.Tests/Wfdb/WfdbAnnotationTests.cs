@@ -38,8 +38,8 @@ public class WfdbAnnotationTests
         new(2101, AnnotationCode.Normal, Channel: 1, Number: 7),
         new(70_000, AnnotationCode.Note, Channel: 0, Number: -5, Aux: "odd"),
         new(70_000 + 5_000_000, AnnotationCode.Rhythm, SubType: 127, Number: -5, Aux: "(AFIB"),
-        new(70_000 + 5_000_001, AnnotationCode.Unknown, SubType: -128, Channel: 255, Number: 511, Aux: new string('x', 255)),
-        new(1_000_000_000_000, AnnotationCode.Normal, Channel: 255, Number: -512),
+        new(70_000 + 5_000_001, AnnotationCode.Unknown, SubType: -128, Channel: 255, Number: 127, Aux: new string('x', 255)),
+        new(1_000_000_000_000, AnnotationCode.Normal, Channel: 255, Number: -128),
     ];
 
     [Fact]
@@ -170,6 +170,122 @@ public class WfdbAnnotationTests
     {
         var e = Assert.Throws<WfdbFormatException>(() => WfdbAnnotationReader.Parse(Words(W(code, 0), W(1, 1)), "m.atr"));
         Assert.StartsWith("m.atr, byte offset 0: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hand_written_words_decode_as_getann_stores_them()
+    {
+        // annot(5) words: N at 10; NUM 0x0FF, SUB 0x1FE, CHN 0x301, AUX 0x102 + "hi"; V 4 later; end.
+        // getann keeps num and subtyp in a signed char (0xFF → -1, 0xFE → -2), chan in an unsigned char
+        // (0x301 → 1), and reads the AUX length as word & 0377 (0x102 → 2).
+        byte[] data =
+        [
+            .. Words(W(1, 10), W(60, 0x0FF), W(61, 0x1FE), W(62, 0x301), W(63, 0x102)),
+            (byte)'h', (byte)'i',
+            .. Words(W(5, 4), 0),
+        ];
+
+        var list = WfdbAnnotationReader.Parse(data, "hand.atr");
+
+        Assert.Equal(
+            [
+                new Annotation(10, AnnotationCode.Normal, SubType: -2, Channel: 1, Number: -1, Aux: "hi"),
+                new Annotation(14, AnnotationCode.Pvc, Channel: 1, Number: -1),
+            ],
+            list);
+    }
+
+    [Fact]
+    public void Odd_aux_at_the_end_without_its_pad_byte_is_read()
+    {
+        // AUX of 1 byte whose pad byte (and the end word) are missing: the reader must stop, not run past the end.
+        byte[] data = [.. Words(W(1, 10), W(63, 1)), (byte)'A'];
+
+        var list = WfdbAnnotationReader.Parse(data, "odd.atr");
+
+        Assert.Equal([new Annotation(10, AnnotationCode.Normal, Aux: "A")], list);
+    }
+
+    [Theory]
+    [InlineData(128, 0, 0)]
+    [InlineData(-129, 0, 0)]
+    [InlineData(0, 128, 0)]
+    [InlineData(0, -129, 0)]
+    [InlineData(0, 511, 0)]
+    [InlineData(0, 0, 256)]
+    [InlineData(0, 0, -1)]
+    public void Writer_rejects_fields_getann_cannot_store(int subType, int number, int channel)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Write([new Annotation(5, 1, subType, channel, number)]));
+        Assert.Contains("char", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Writer_extremes_round_trip()
+    {
+        List<Annotation> extremes =
+        [
+            new(1, 1, SubType: -128, Channel: 255, Number: -128),
+            new(2, 1, SubType: 127, Channel: 0, Number: 127),
+            new(3, 1, SubType: -1, Channel: 254, Number: -1),
+        ];
+        Assert.Equal(extremes, WfdbAnnotationReader.Parse(Write(extremes), "x"));
+    }
+
+    [Fact]
+    public void Failed_write_leaves_no_file_and_keeps_the_old_one()
+    {
+        using var dir = new TempDirectory();
+        string record = dir.File("r");
+        Assert.Throws<ArgumentException>(() => WfdbAnnotationWriter.Write(record, "qrs", [new Annotation(5, 1), new Annotation(4, 1)]));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+
+        string path = WfdbAnnotationWriter.Write(record, "qrs", [new Annotation(5, 1)]);
+        byte[] before = File.ReadAllBytes(path);
+        Assert.Throws<ArgumentException>(() => WfdbAnnotationWriter.Write(record, "qrs", [new Annotation(7, 1), new Annotation(9, 1, Aux: new string('a', 256))], overwrite: true));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Existing_file_is_kept_unless_overwrite_is_asked_for()
+    {
+        using var dir = new TempDirectory();
+        string record = dir.File("r");
+        string path = WfdbAnnotationWriter.Write(record, "atr", [new Annotation(5, 1)]);
+        byte[] before = File.ReadAllBytes(path);
+
+        var e = Assert.Throws<IOException>(() => WfdbAnnotationWriter.Write(record, "atr", [new Annotation(6, 5)]));
+        Assert.Contains("exists", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
+
+        WfdbAnnotationWriter.Write(record, "atr", [new Annotation(6, 5)], overwrite: true);
+        Assert.Equal([new Annotation(6, 5)], WfdbAnnotationReader.Read(path));
+        Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Oversized_annotation_file_is_refused_before_reading()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("big.atr");
+        using (var f = File.Create(path))
+        {
+            f.SetLength((256L << 20) + 2); // Sparse: costs no disk.
+        }
+
+        var e = Assert.Throws<WfdbFormatException>(() => WfdbAnnotationReader.Read(path));
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("at most", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Empty_annotation_file_has_no_annotations()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("e.atr");
+        File.WriteAllBytes(path, []);
+        Assert.Empty(WfdbAnnotationReader.Read(path));
     }
 
     [Fact]

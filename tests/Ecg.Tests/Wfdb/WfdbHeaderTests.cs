@@ -21,7 +21,7 @@ public class WfdbHeaderTests
         Assert.Equal(5000, h.SampleCount);
         Assert.Equal(["leading comment", "trailing"], h.Comments);
         var s0 = h.Signals[0];
-        Assert.Equal(new WfdbSignalSpec("rec.dat", 16, 1, 0, 24, 400, -12, "uV", 16, 5, 7, -3, "Lead I, filtered"), s0);
+        Assert.Equal(new WfdbSignalSpec("rec.dat", 16, 1, 0, 24, 400, -12, "uV", 16, 5, 7, -3, "Lead I, filtered") { Line = 3 }, s0);
         var s1 = h.Signals[1];
         Assert.Equal(WfdbHeader.DefaultGain, s1.Gain);
         Assert.Equal("mV", s1.Units);
@@ -56,6 +56,22 @@ public class WfdbHeaderTests
     [InlineData("rec 1 360 650000\nrec.dat 16x2\n", 2, "samples per frame")]
     [InlineData("rec 1 360 650000\nrec.dat 16 200 12 zero\n", 2, "ADC zero")]
     [InlineData("rec/2 2 360\n", 1, "multi-segment")]
+    [InlineData("rec 1 360 650000\nrec.dat 16x4294967297\n", 2, "samples per frame")]
+    [InlineData("rec 1 360 650000\nrec.dat 16 200(4294967296)/mV\n", 2, "baseline")]
+    [InlineData("rec 1 360 650000\nrec.dat 4294967312\n", 2, "format")]
+    [InlineData("rec 1 360 650000\nrec.dat 16 200 16 4294967296\n", 2, "ADC zero")]
+    [InlineData("rec 1 360 650000\nrec.dat 16+-4\n", 2, "byte offset")]
+    [InlineData("rec 1 360 650000\nrec.dat 16:2147483648\n", 2, "skew")]
+    [InlineData("rec 1 360 650000\n/dev/zero 16\n", 2, "plain file name")]
+    [InlineData("rec 1 360 650000\n/etc/passwd 80\n", 2, "plain file name")]
+    [InlineData("rec 1 360 650000\n../../x 16\n", 2, "plain file name")]
+    [InlineData("rec 1 360 650000\nsub/rec.dat 16\n", 2, "plain file name")]
+    [InlineData("rec 1 360 650000\n..\\rec.dat 16\n", 2, "plain file name")]
+    [InlineData("rec 1 360 650000\n.. 16\n", 2, "plain file name")]
+    [InlineData("rec 2 250 10\n# c\ns.dat 16:1 200\ns.dat 16 200\n", 3, "skew")]
+    [InlineData("rec 2 250 10\ns.dat 16 200\ns.dat 80 200\n", 3, "disagree")]
+    [InlineData("rec 2 250 10\ns.dat 16+2 200\ns.dat 16 200\n", 3, "disagree")]
+    [InlineData("rec 1 250 10\nf.dat 310 200 12 0\n", 2, "310")]
     public void Malformed_header_names_file_and_line(string text, int line, string problem)
     {
         var e = Assert.Throws<WfdbFormatException>(() => WfdbHeader.Parse(text, Source));
