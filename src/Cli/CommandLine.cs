@@ -21,13 +21,13 @@ internal static class CommandLine
     public const string Usage = """
         usage: telemed <group> <command> [options]
 
-        ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]
+        ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>] [--mains 50|60]
                                             beats, measurements and urgency flags of a recording
         ecg detect <record> --out <ann> [--dir <folder>] [--force]
                                             write detected beats as WFDB annotations <record>.<ann>
         ecg eval --db <dir> [--records a,b] [--errors]
                                             EC57 beat-by-beat evaluation against .atr references
-        ecg eval-rhythm --db <dir> [--window <s>] [--records a,b] [--errors]
+        ecg eval-rhythm --db <dir> [--window <s>] [--records a,b] [--errors] [--mains 50|60]
                                             AF and VT flags on consecutive windows against reference rhythms
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).

@@ -90,7 +90,7 @@ internal static class EcgCommands
             var other => throw new ArgumentException($"--sex must be M or F, not '{other}'."),
         };
         int? age = options.Get("--age") is string a ? (int)Seconds(a, "--age") : null;
-        var analysis = EcgAnalyzer.Analyze(recording, sex is null && age is null ? null : new PatientContext(sex, age));
+        var analysis = EcgAnalyzer.Analyze(recording, sex is null && age is null ? null : new PatientContext(sex, age), Mains(options));
         if (options.Has("--json"))
         {
             AnalysisReport.WriteJson(analysis, stdout);
@@ -102,6 +102,15 @@ internal static class EcgCommands
 
         return 0;
     }
+
+    /// <summary>--mains 50|60: the grid frequency where the ECG was recorded (50 Hz, China, by default).</summary>
+    private static double Mains(Options options) => options.Get("--mains") switch
+    {
+        null => RhythmFlagger.DefaultMainsHz,
+        "50" => 50,
+        "60" => 60,
+        var other => throw new ArgumentException($"--mains must be 50 or 60 (Hz), not '{other}'."),
+    };
 
     private static double Seconds(string text, string option) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v)
@@ -234,7 +243,7 @@ internal static class EcgCommands
         }
 
         var watch = Stopwatch.StartNew();
-        var windows = RhythmFlagEvaluator.EvaluateDatabase(db, names, windowSeconds);
+        var windows = RhythmFlagEvaluator.EvaluateDatabase(db, names, windowSeconds, mainsHz: Mains(options));
         watch.Stop();
         RhythmEvaluationReport.Write(windows, windowSeconds, names.Count, watch.Elapsed, options.Has("--errors"), stdout);
         return 0;

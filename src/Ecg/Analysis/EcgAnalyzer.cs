@@ -11,12 +11,13 @@ namespace Telemed.Ecg.Analysis;
 /// </summary>
 public static class EcgAnalyzer
 {
-    public static EcgAnalysis Analyze(EcgRecording recording, PatientContext? patient = null)
+    /// <param name="mainsHz">Grid frequency at the recording site (50 Hz in China), for telling mains hum from noise.</param>
+    public static EcgAnalysis Analyze(EcgRecording recording, PatientContext? patient = null, double mainsHz = RhythmFlagger.DefaultMainsHz)
     {
         ArgumentNullException.ThrowIfNull(recording);
         var beats = QrsDetector.Detect(recording);
         var measurements = RestingEcgMeasurer.Measure(recording, beats);
-        var flags = RhythmFlagger.Evaluate(recording, beats, measurements, patient);
+        var flags = RhythmFlagger.Evaluate(recording, beats, measurements, patient, mainsHz);
         return new EcgAnalysis(recording, beats, measurements, flags);
     }
 }

@@ -39,7 +39,7 @@ public static class RhythmFlagEvaluator
     /// Evaluates every record of <paramref name="records"/> in <paramref name="directory"/> (WFDB records with .atr
     /// references). Records run in parallel; the result is in record order, then time order, whatever the scheduling.
     /// </summary>
-    public static IReadOnlyList<RhythmWindow> EvaluateDatabase(string directory, IReadOnlyList<string> records, double windowSeconds = DefaultWindowSeconds, int maxParallelism = -1)
+    public static IReadOnlyList<RhythmWindow> EvaluateDatabase(string directory, IReadOnlyList<string> records, double windowSeconds = DefaultWindowSeconds, int maxParallelism = -1, double mainsHz = RhythmFlagger.DefaultMainsHz)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(records);
@@ -49,14 +49,14 @@ public static class RhythmFlagEvaluator
             string path = Path.Combine(directory, records[i]);
             var recording = WfdbRecordReader.Read(path);
             var reference = WfdbAnnotationReader.Read(path + ".atr");
-            perRecord[i] = EvaluateRecord(records[i], recording, reference, windowSeconds);
+            perRecord[i] = EvaluateRecord(records[i], recording, reference, windowSeconds, mainsHz);
         });
 
         return [.. perRecord.SelectMany(w => w)];
     }
 
     /// <summary>Cuts <paramref name="recording"/> into consecutive windows, analyses and labels each.</summary>
-    public static IReadOnlyList<RhythmWindow> EvaluateRecord(string name, EcgRecording recording, IReadOnlyList<Annotation> reference, double windowSeconds = DefaultWindowSeconds)
+    public static IReadOnlyList<RhythmWindow> EvaluateRecord(string name, EcgRecording recording, IReadOnlyList<Annotation> reference, double windowSeconds = DefaultWindowSeconds, double mainsHz = RhythmFlagger.DefaultMainsHz)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(reference);
@@ -69,7 +69,7 @@ public static class RhythmFlagEvaluator
         for (int from = 0; from + length <= recording.Length; from += length)
         {
             var (labels, af, vt) = Label(episodes, beats, from, from + length);
-            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length));
+            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length), mainsHz: mainsHz);
             var flags = analysis.Flags.Select(f => f.Kind).ToHashSet();
             bool withheld = analysis.Flags.SelectMany(f => f.Evidence).Any(e => e.Finding.StartsWith(RhythmFlagger.WithheldFinding, StringComparison.Ordinal));
             windows.Add(new RhythmWindow(name, from / fs, labels, af, vt, flags, withheld));

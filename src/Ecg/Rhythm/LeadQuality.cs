@@ -49,11 +49,12 @@ internal sealed record LeadQuality(
 
     public bool Noisy => !Railed && !Flat && (HighFrequencyNoise || BaselineDrift);
 
-    public static LeadQuality[] Assess(EcgRecording recording, IReadOnlyList<Beat> beats)
+    /// <param name="mainsHz">The grid frequency where the ECG was recorded: its hum is removed before noise is judged.</param>
+    public static LeadQuality[] Assess(EcgRecording recording, IReadOnlyList<Beat> beats, double mainsHz)
     {
         double fs = recording.SamplingRate;
-        var highFrequency = new EcgFilterSettings(null, 40, 50).Design(fs);
-        var notchOnly = new EcgFilterSettings(null, null, 50).Design(fs);
+        var highFrequency = new EcgFilterSettings(null, 40, mainsHz).Design(fs);
+        var notchOnly = new EcgFilterSettings(null, null, mainsHz).Design(fs);
         var drift = FilterDesign.ButterworthLowPass(2, 0.7, fs);
         bool canSeeHighFrequency = 40 < fs / 2 * 0.95;
 

@@ -18,6 +18,9 @@ public static class RhythmFlagger
     public const double PauseSeconds = 3.0;
     public const double WideQrsMs = 120;
 
+    /// <summary>China's grid frequency, where our townships record; 60 Hz elsewhere (e.g. MIT-BIH, recorded in Boston).</summary>
+    public const double DefaultMainsHz = 50;
+
     /// <summary>
     /// Consecutive fast beats unlike the dominant QRS that make a run worth measuring for VT: three ventricular beats in
     /// a row are the usual definition of a VT run (and of a VT window in <c>RhythmFlagEvaluator</c>). On MIT-BIH 10 s
@@ -48,14 +51,14 @@ public static class RhythmFlagger
     /// Evaluates the recording. <paramref name="measurements"/> are computed with <see cref="RestingEcgMeasurer"/>
     /// when null. Flags come most urgent first.
     /// </summary>
-    public static IReadOnlyList<EcgFlag> Evaluate(EcgRecording recording, IReadOnlyList<Beat> beats, RestingEcgMeasurements? measurements, PatientContext? patient)
+    public static IReadOnlyList<EcgFlag> Evaluate(EcgRecording recording, IReadOnlyList<Beat> beats, RestingEcgMeasurements? measurements, PatientContext? patient, double mainsHz = DefaultMainsHz)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(beats);
 
         double fs = recording.SamplingRate;
         var sorted = beats.Where(b => b.Sample >= 0 && b.Sample < recording.Length).OrderBy(b => b.Sample).ToList();
-        var quality = LeadQuality.Assess(recording, sorted);
+        var quality = LeadQuality.Assess(recording, sorted, mainsHz);
         var flags = new List<EcgFlag>();
 
         var asystole = Asystole(recording, sorted, quality);

@@ -14,6 +14,8 @@ namespace Telemed.Ecg.Tests.Analysis;
 /// </summary>
 public sealed class MitdbAnalysisTests(ITestOutputHelper output)
 {
+    private const double MitBihMainsHz = 60; // recorded in Boston, on the 60 Hz grid
+
     private const double WindowSeconds = 10;
 
     /// <summary>Record 100: sinus rhythm, narrow QRS, clear P waves (MLII + V5).</summary>
@@ -21,7 +23,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
     public void Record_100_whole_record_has_plausible_intervals_and_no_withheld_flags()
     {
         var (recording, atr) = Load("100");
-        var analysis = EcgAnalyzer.Analyze(recording);
+        var analysis = EcgAnalyzer.Analyze(recording, mainsHz: MitBihMainsHz);
         Report("100 whole", analysis);
         AssertNormalIntervals(analysis);
         var beats = atr.Where(a => a.IsBeat).ToList();
@@ -39,7 +41,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
         foreach (int from in windows)
         {
             var window = recording.Slice(from, Samples(recording, WindowSeconds));
-            var analysis = EcgAnalyzer.Analyze(window);
+            var analysis = EcgAnalyzer.Analyze(window, mainsHz: MitBihMainsHz);
             Report($"100 at {from / recording.SamplingRate:0} s", analysis);
             AssertNormalIntervals(analysis);
             Assert.Equal(ReferenceRate(atr, from, window.Length, recording.SamplingRate), analysis.Measurements.HeartRateBpm!.Value, 2.0);
@@ -66,7 +68,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
                 continue;
             }
 
-            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length));
+            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length), mainsHz: MitBihMainsHz);
             bool flagged = analysis.Flags.Any(f => f.Kind == EcgFlagKind.Bradycardia);
             output.WriteLine($"{record} at {from / recording.SamplingRate:0} s: reference {reference:0.0} bpm, measured {analysis.Measurements.HeartRateBpm:0.0}, flagged {flagged}");
             Assert.Equal(reference < RhythmFlagger.BradycardiaBpm, flagged);
@@ -101,7 +103,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
         int flagged = 0, judged = 0;
         foreach (int from in windows)
         {
-            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, Samples(recording, WindowSeconds)));
+            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, Samples(recording, WindowSeconds)), mainsHz: MitBihMainsHz);
             Report($"{record} AFIB at {from / recording.SamplingRate:0} s", analysis);
 
             // A window too noisy for rhythm flags says so (ExcessiveNoise) and is not judged here.
@@ -137,7 +139,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
         Assert.True(windows.Count >= 5);
         foreach (int from in windows)
         {
-            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, Samples(recording, WindowSeconds)));
+            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, Samples(recording, WindowSeconds)), mainsHz: MitBihMainsHz);
             Assert.DoesNotContain(analysis.Flags, f => f.Kind == EcgFlagKind.IrregularlyIrregular);
         }
     }
@@ -160,7 +162,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
                 continue;
             }
 
-            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length));
+            var analysis = EcgAnalyzer.Analyze(recording.Slice(from, length), mainsHz: MitBihMainsHz);
             Report($"232 pause {rr:0.00} s at {beats[i - 1] / fs:0.0} s", analysis);
             var flag = Assert.Single(analysis.Flags, f => f.Kind is EcgFlagKind.Pause or EcgFlagKind.Asystole);
             Assert.Equal(EcgUrgency.Stat, flag.Urgency);
@@ -182,7 +184,7 @@ public sealed class MitdbAnalysisTests(ITestOutputHelper output)
         foreach (string record in TestData.MitdbRecords)
         {
             var (recording, _) = Load(record);
-            var analysis = EcgAnalyzer.Analyze(recording);
+            var analysis = EcgAnalyzer.Analyze(recording, mainsHz: MitBihMainsHz);
             var withheld = analysis.Flags.SelectMany(f => f.Evidence).Where(e => e.Finding.Contains("withheld", StringComparison.Ordinal)).ToList();
             Assert.True(withheld.Count == 0, $"{record}: {string.Join("; ", analysis.Flags)}");
         }

@@ -52,7 +52,7 @@ public sealed class RhythmFlagEvaluatorTests(ITestOutputHelper output)
     [Fact]
     public void Mitdb_rhythm_flags_keep_their_measured_performance()
     {
-        var windows = RhythmFlagEvaluator.EvaluateDatabase(TestData.MitdbDirectory, TestData.MitdbRecords);
+        var windows = RhythmFlagEvaluator.EvaluateDatabase(TestData.MitdbDirectory, TestData.MitdbRecords, mainsHz: 60); // MIT-BIH: 60 Hz grid
         var af = FlagScore.Of(EcgFlagKind.IrregularlyIrregular, windows);
         var vt = FlagScore.Of(EcgFlagKind.WideComplexTachycardia, windows);
         output.WriteLine($"{af}\n{vt}");
