@@ -31,7 +31,7 @@ internal static class AnalysisReport
         o.WriteLine($"QTc Bazett         {Value(m.QtcBazettMs, "ms", "0")}");
         o.WriteLine($"QTc Fridericia     {Value(m.QtcFridericiaMs, "ms", "0")}");
         o.WriteLine($"Frontal QRS axis   {Value(m.FrontalAxisDegrees, "°", "0")}");
-        o.WriteLine($"Median beats       {m.BeatsUsed} beats used, {m.BeatsExcluded} left out");
+        o.WriteLine($"Median beats       {m.BeatsUsed} typical beats averaged, {m.BeatsExcluded} not used");
         if (m.StJ60Millivolts.Count > 0)
         {
             o.WriteLine("ST at J+60 ms      " + string.Join("  ", m.StJ60Millivolts.Select(kv => Invariant($"{LeadNames.Label(kv.Key)} {kv.Value:+0.00;-0.00} mV"))));
@@ -109,7 +109,7 @@ internal static class AnalysisReport
     private static string Value(double? v, string unit, string format) =>
         v is double d ? d.ToString(format, CultureInfo.InvariantCulture) + " " + unit : "not measurable";
 
-    private static string Clock(TimeSpan t) => t.ToString(@"hh\:mm\:ss\.f", CultureInfo.InvariantCulture);
+    private static string Clock(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}.{t.Milliseconds / 100}");
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

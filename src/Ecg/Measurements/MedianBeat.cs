@@ -3,9 +3,10 @@ using Telemed.Ecg.Signals;
 namespace Telemed.Ecg.Measurements;
 
 /// <summary>
-/// The representative beat of one lead: the sample-wise median of the aligned, non-ectopic beats of the
-/// recording (filtered, in millivolts). Medians rather than means, so a single noisy or mis-detected beat
-/// cannot drag the waveform (the usual choice of computerized 12-lead programs).
+/// The representative ("median") beat of one lead: sample by sample, the mean of the middle half (interquartile
+/// mean) of the aligned, dominant beats of the recording (filtered, in millivolts). Robust like a median, so a
+/// single noisy or mis-detected beat cannot drag the waveform, but smooth on coarse ADC steps where a plain
+/// median jumps between quantisation levels. The name is the one computerized 12-lead programs use.
 /// </summary>
 public sealed class MedianBeat
 {

@@ -21,7 +21,7 @@ namespace Telemed.Ecg.Measurements;
 /// <param name="StJMillivolts">ST level at the J point per lead.</param>
 /// <param name="StJ60Millivolts">ST level at J + 60 ms per lead.</param>
 /// <param name="BeatsUsed">Beats that went into the median beats.</param>
-/// <param name="BeatsExcluded">Beats left out (ectopic by RR, poorly correlated with the dominant morphology, or too near the record edges).</param>
+/// <param name="BeatsExcluded">Beats not in the median beats: ectopic by RR, poorly correlated with the dominant morphology, too near the record edges, or beyond the 200 most typical beats a long recording is measured on.</param>
 public sealed record RestingEcgMeasurements(
     double? HeartRateBpm,
     double? RrMeanMs,

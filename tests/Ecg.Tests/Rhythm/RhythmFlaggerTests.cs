@@ -153,6 +153,18 @@ public sealed class RhythmFlaggerTests(ITestOutputHelper output)
         Assert.Contains(flags, f => f.Kind == EcgFlagKind.StElevation);
     }
 
+    // Fourth Universal Definition of MI: men < 40 y need ≥ 2.5 mm in V2–V3, men ≥ 40 y ≥ 2 mm.
+    [Theory]
+    [InlineData(35, 0.22, false)]
+    [InlineData(35, 0.28, true)]
+    [InlineData(39, 0.22, false)]
+    [InlineData(40, 0.22, true)]
+    public void V2_V3_threshold_for_men_changes_at_forty(int age, double elevationMv, bool flagged)
+    {
+        var flags = Evaluate(AnteriorElevation(elevationMv), new PatientContext(Sex.Male, age));
+        Assert.Equal(flagged, flags.Any(f => f.Kind == EcgFlagKind.StElevation));
+    }
+
     [Fact]
     public void Unknown_patient_gets_the_most_sensitive_threshold_and_is_told_so()
     {
