@@ -19,23 +19,23 @@ public sealed class DicomDataset : IReadOnlyCollection<DicomElement>
     internal DicomDataset(List<DicomElement> elementsInStreamOrder, DicomCharacterSet inheritedCharacterSet)
     {
         elements = [.. elementsInStreamOrder];
+        bool sortedAndUnique = true;
+        for (int i = 1; i < elements.Length; i++)
+        {
+            sortedAndUnique &= elements[i - 1].Tag.Value < elements[i].Tag.Value;
+        }
+
+        if (!sortedAndUnique)
+        {
+            // PS3.5 §7.1 requires ascending, unique tags, but readers meet files that break it. Sort stably and keep
+            // the first of any duplicates, as DCMTK does, so lookup is unambiguous.
+            elements = [.. elements.OrderBy(e => e.Tag.Value).DistinctBy(e => e.Tag.Value)];
+        }
+
         tags = new uint[elements.Length];
-        bool sorted = true;
         for (int i = 0; i < elements.Length; i++)
         {
             tags[i] = elements[i].Tag.Value;
-            sorted &= i == 0 || tags[i - 1] <= tags[i];
-        }
-
-        if (!sorted)
-        {
-            // PS3.5 §7.1 requires ascending order, but readers meet files that break it; a stable sort keeps the
-            // stream order of any duplicates and makes lookup work.
-            elements = [.. elements.OrderBy(e => e.Tag.Value)];
-            for (int i = 0; i < elements.Length; i++)
-            {
-                tags[i] = elements[i].Tag.Value;
-            }
         }
 
         CharacterSet = TryGetElement(DicomTag.SpecificCharacterSet, out DicomElement? charset) && charset.VR.IsText
@@ -96,15 +96,5 @@ public sealed class DicomDataset : IReadOnlyCollection<DicomElement>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private int IndexOf(DicomTag tag)
-    {
-        int index = Array.BinarySearch(tags, tag.Value);
-        // Duplicates (broken files) keep stream order: return the first.
-        while (index > 0 && tags[index - 1] == tag.Value)
-        {
-            index--;
-        }
-
-        return index;
-    }
+    private int IndexOf(DicomTag tag) => Array.BinarySearch(tags, tag.Value);
 }

@@ -60,6 +60,8 @@ internal sealed class DicomParser
 
     private ReadOnlySpan<byte> Span => buffer.Span;
 
+    private static bool IsPrintable(byte b) => b is >= 0x20 and < 0x7F;
+
     private ushort U16(int at) =>
         bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(Span[at..]) : BinaryPrimitives.ReadUInt16LittleEndian(Span[at..]);
 
@@ -130,12 +132,20 @@ internal sealed class DicomParser
         if (explicitVR)
         {
             // PS3.5 §7.1.2: tag, two ASCII letters of VR, then a 16-bit length, or two reserved bytes and a 32-bit length.
-            if (!DicomVR.TryParse(Span.Slice(position + 4, 2), out vr))
+            bool knownVR = DicomVR.TryParse(Span.Slice(position + 4, 2), out vr);
+            if (!knownVR && (!IsPrintable(Span[position + 4]) || !IsPrintable(Span[position + 5])))
             {
                 throw DicomException.At(start, tag, $"invalid VR bytes {Span[position + 4]:X2} {Span[position + 5]:X2} in an explicit VR data set");
             }
 
-            if (vr.HasLongExplicitLength)
+            if (!knownVR)
+            {
+                // Two printable characters that are no VR (e.g. "  " from a broken writer): read like DCMTK does, with the
+                // 16-bit length of the short header form, and keep the value as UN (PS3.5 §6.2.2: unknown).
+                length = U16(position + 6);
+                position += 8;
+            }
+            else if (vr.HasLongExplicitLength)
             {
                 if (end - position < 12)
                 {
@@ -163,7 +173,7 @@ internal sealed class DicomParser
         {
             if (tag == DicomTag.PixelData && vr != DicomVR.SQ)
             {
-                return ReadFragments(tag, vr, start, end);
+                return ReadFragments(tag, start, end);
             }
 
             if (vr == DicomVR.SQ || vr == DicomVR.UN || !explicitVR)
@@ -258,7 +268,7 @@ internal sealed class DicomParser
     }
 
     /// <summary>PS3.5 §A.4: Basic Offset Table item, fragment items, Sequence Delimitation Item; items always have a length.</summary>
-    private DicomFragmentSequence ReadFragments(DicomTag tag, DicomVR vr, int start, int end)
+    private DicomFragmentSequence ReadFragments(DicomTag tag, int start, int end)
     {
         int valueStart = position;
         ReadOnlyMemory<byte>? offsetTable = null;
@@ -303,7 +313,8 @@ internal sealed class DicomParser
             }
         }
 
+        // PS3.5 §A.4: encapsulated Pixel Data is OB, whatever VR the writer put in the header.
         return new DicomFragmentSequence(
-            tag, vr, buffer[valueStart..(position - 8)], start, offsetTable ?? ReadOnlyMemory<byte>.Empty, fragments);
+            tag, DicomVR.OB, buffer[valueStart..(position - 8)], start, offsetTable ?? ReadOnlyMemory<byte>.Empty, fragments);
     }
 }
