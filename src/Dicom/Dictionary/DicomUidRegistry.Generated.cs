@@ -8,7 +8,7 @@ namespace Telemed.Dicom.Dictionary;
 
 public static partial class DicomUidRegistry
 {
-    // 423 UIDs of PS3.6 Annex A, sorted ordinally by UID value.
+    // 422 UIDs of PS3.6 Annex A, sorted ordinally by UID value.
     private static readonly string[] Values =
     [
         "1.2.840.10008.1.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.1",
@@ -151,7 +151,7 @@ public static partial class DicomUidRegistry
         "1.2.840.10008.5.1.4.44.1", "1.2.840.10008.5.1.4.44.2", "1.2.840.10008.5.1.4.44.3",
         "1.2.840.10008.5.1.4.44.4", "1.2.840.10008.5.1.4.45.1", "1.2.840.10008.5.1.4.45.2",
         "1.2.840.10008.5.1.4.45.3", "1.2.840.10008.5.1.4.45.4", "1.2.840.10008.7.1.1",
-        "1.2.840.10008.7.1.2", "1.2.840.10008.8.1.1", "1.2.840.113619.5.2",
+        "1.2.840.10008.7.1.2", "1.2.840.10008.8.1.1",
     ];
 
     private static readonly string[] Keywords =
@@ -296,7 +296,7 @@ public static partial class DicomUidRegistry
         "ImplantAssemblyTemplateStorage", "FINDImplantAssemblyTemplateInformationModel", "MOVEImplantAssemblyTemplateInformationModel",
         "GETImplantAssemblyTemplateInformationModel", "ImplantTemplateGroupStorage", "FINDImplantTemplateGroupInformationModel",
         "MOVEImplantTemplateGroupInformationModel", "GETImplantTemplateGroupInformationModel", "NativeDICOMModel",
-        "AbstractMultiDimensionalImageModel", "DICOMContentMappingResource", "PrivateGE_LEI_WithBigEndianPixelDataTransferSyntax",
+        "AbstractMultiDimensionalImageModel", "DICOMContentMappingResource",
     ];
 
     // Bits 0-1: DicomUidType; bit 2: retired.
@@ -319,6 +319,6 @@ public static partial class DicomUidRegistry
         1, 1, 1, 1, 1, 1, 1, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 5, 5, 5, 1, 1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 1, 1, 1,
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2,
     ];
 }

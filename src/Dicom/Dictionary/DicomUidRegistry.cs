@@ -3,8 +3,6 @@ namespace Telemed.Dicom.Dictionary;
 /// <summary>Registered UIDs (PS3.6 Annex A): transfer syntaxes, SOP classes and others. Tables in DicomUidRegistry.Generated.cs.</summary>
 public static partial class DicomUidRegistry
 {
-    private static readonly DicomUid?[] Cache = new DicomUid?[Values.Length];
-
     public static int Count => Values.Length;
 
     /// <summary>Looks a UID up by value; trailing NUL or space padding (PS3.5 §9.1) is ignored.</summary>
@@ -22,12 +20,12 @@ public static partial class DicomUidRegistry
             return false;
         }
 
-        DicomUid? cached = Volatile.Read(ref Cache[index]);
+        DicomUid? cached = Volatile.Read(ref Decoded.Uids[index]);
         if (cached is null)
         {
             byte flags = Flags[index];
             cached = new DicomUid(Values[index], Keywords[index], (DicomUidType)(flags & 3), (flags & 4) != 0);
-            Volatile.Write(ref Cache[index], cached);
+            Volatile.Write(ref Decoded.Uids[index], cached);
         }
 
         uid = cached;
@@ -44,5 +42,12 @@ public static partial class DicomUidRegistry
                 yield return uid;
             }
         }
+    }
+
+    // A nested class, so its initializer runs after the generated tables in the other part of this partial class
+    // (the order of static field initializers across partial files is not defined).
+    private static class Decoded
+    {
+        public static readonly DicomUid?[] Uids = new DicomUid?[Values.Length];
     }
 }

@@ -93,7 +93,9 @@ def read_uids(path):
             elif s.startswith("** Private DCMTK UIDs") or s.startswith("/* DRAFT SUPPLEMENTS"):
                 section = None
             m = re.match(r'#define\s+UID_(\w+)\s+"([0-9.]+)"', s)
-            if m and section is not None:
+            # Only the standard's own UIDs (PS3.6 Annex A, root 1.2.840.10008); DCMTK also lists vendor ones such as
+            # GE's private implicit VR transfer syntax, which is not in the registry.
+            if m and section is not None and m.group(2).startswith("1.2.840.10008."):
                 name, uid = m.groups()
                 retired = name.startswith("RETIRED_")
                 keyword = name[len("RETIRED_"):] if retired else name
