@@ -6,6 +6,7 @@ using Telemed.Dicom.Files;
 using Telemed.Dicom.Tags;
 using Telemed.Dicom.ValueRepresentations;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Telemed.Dicom.Tests.Conformance;
 
@@ -14,7 +15,7 @@ namespace Telemed.Dicom.Tests.Conformance;
 /// nesting level must have the same tag and VR, and text and US/SS/UL/SL values must be equal. Files DCMTK rejects
 /// must give a <see cref="DicomException"/>, quickly.
 /// </summary>
-public sealed class DcmtkConformanceTests
+public sealed class DcmtkConformanceTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Files dcmdump reads that we reject on purpose. DICOMDIR-nooffset is cut short: its last directory record
@@ -51,8 +52,11 @@ public sealed class DcmtkConformanceTests
         (List<DcmdumpNode> meta, List<DcmdumpNode> dataset) = DcmdumpListing.Read(path);
 
         var problems = new List<string>();
-        Compare(file.FileMetaInformation, meta, "meta", !file.TransferSyntax.IsExplicitVR, problems);
-        Compare(file.Dataset, dataset, "", !file.TransferSyntax.IsExplicitVR, problems);
+        var counts = new Counts();
+        Compare(file.FileMetaInformation, meta, "meta", !file.TransferSyntax.IsExplicitVR, problems, counts);
+        Compare(file.Dataset, dataset, "", !file.TransferSyntax.IsExplicitVR, problems, counts);
+        output.WriteLine($"{relativePath}: {counts.Elements} elements compared (tag and VR), {counts.Values} values compared");
+        Assert.True(counts.Elements > 0, $"{relativePath}: nothing was compared");
         Assert.True(problems.Count == 0, $"{relativePath}: {problems.Count} difference(s) from dcmdump:\n" + string.Join('\n', problems.Take(15)));
     }
 
@@ -81,7 +85,7 @@ public sealed class DcmtkConformanceTests
         return data;
     }
 
-    private static void Compare(DicomDataset ours, List<DcmdumpNode> theirs, string path, bool implicitVR, List<string> problems)
+    private static void Compare(DicomDataset ours, List<DcmdumpNode> theirs, string path, bool implicitVR, List<string> problems, Counts counts)
     {
         var elements = ours.ToList();
         if (elements.Count != theirs.Count)
@@ -93,12 +97,13 @@ public sealed class DcmtkConformanceTests
 
         for (int i = 0; i < elements.Count; i++)
         {
-            CompareElement(elements[i], theirs[i], path, implicitVR, problems);
+            CompareElement(elements[i], theirs[i], path, implicitVR, problems, counts);
         }
     }
 
-    private static void CompareElement(DicomElement ours, DcmdumpNode theirs, string path, bool implicitVR, List<string> problems)
+    private static void CompareElement(DicomElement ours, DcmdumpNode theirs, string path, bool implicitVR, List<string> problems, Counts counts)
     {
+        counts.Elements++;
         string where = $"{path}{ours.Tag} (dcmdump line {theirs.Line})";
         if (ours.Tag.Value != theirs.Tag)
         {
@@ -123,7 +128,7 @@ public sealed class DcmtkConformanceTests
 
                 for (int i = 0; i < sequence.Items.Count; i++)
                 {
-                    Compare(sequence.Items[i], theirs.Items[i], $"{path}{ours.Tag}[{i}]", implicitVR, problems);
+                    Compare(sequence.Items[i], theirs.Items[i], $"{path}{ours.Tag}[{i}]", implicitVR, problems, counts);
                 }
 
                 return;
@@ -157,6 +162,7 @@ public sealed class DcmtkConformanceTests
             expected = "";
         }
 
+        counts.Values++;
         if (expected != actual)
         {
             problems.Add($"{where} {ours.VR}: value '{Shorten(actual)}', dcmdump '{Shorten(expected)}'");
@@ -202,6 +208,13 @@ public sealed class DcmtkConformanceTests
         return ours.VR == DicomVR.UN
             || (DicomDictionary.TryGetEntry(ours.Tag, out DicomDictionaryEntry entry) && entry.ValueRepresentations.Count > 1
                 && (theirs is "xs" or "ox" or "lt" || entry.ValueRepresentations.Any(v => v.Code == theirs)));
+    }
+
+    private sealed class Counts
+    {
+        public int Elements { get; set; }
+
+        public int Values { get; set; }
     }
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "...";
