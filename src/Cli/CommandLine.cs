@@ -1,3 +1,4 @@
+using Telemed.Cli.Dicom;
 using Telemed.Cli.Ecg;
 
 namespace Telemed.Cli;
@@ -12,6 +13,11 @@ internal static class CommandLine
         if (args.Length >= 1 && args[0] == "ecg")
         {
             return EcgCommands.Run(args[1..], stdout, stderr);
+        }
+
+        if (args.Length >= 1 && args[0] == "dicom")
+        {
+            return DicomCommands.Run(args[1..], stdout, stderr);
         }
 
         stderr.WriteLine(Usage);
@@ -29,6 +35,7 @@ internal static class CommandLine
                                             EC57 beat-by-beat evaluation against .atr references
         ecg eval-rhythm --db <dir> [--window <s>] [--records a,b] [--errors] [--mains 50|60]
                                             AF and VT flags on consecutive windows against reference rhythms
+        dicom dump <file>                   elements of a DICOM file: tag, VR, length, keyword, value (shortened)
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;
