@@ -141,7 +141,8 @@ public sealed class DicomFile
             int read;
             while ((read = deflate.Read(chunk, 0, chunk.Length)) > 0)
             {
-                if (output.Length + read > maxLength)
+                // The limit can never exceed what one array holds, so the parser's int offsets stay valid.
+                if (output.Length + read > Math.Min(maxLength, Array.MaxLength))
                 {
                     throw new DicomException($"deflated data set inflates beyond the {maxLength}-byte limit");
                 }

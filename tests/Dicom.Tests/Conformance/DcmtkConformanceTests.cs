@@ -55,7 +55,7 @@ public sealed class DcmtkConformanceTests(ITestOutputHelper output)
         var counts = new Counts();
         Compare(file.FileMetaInformation, meta, "meta", !file.TransferSyntax.IsExplicitVR, problems, counts);
         Compare(file.Dataset, dataset, "", !file.TransferSyntax.IsExplicitVR, problems, counts);
-        output.WriteLine($"{relativePath}: {counts.Elements} elements compared (tag and VR), {counts.Values} values compared");
+        output.WriteLine($"{relativePath}: {counts.Elements} elements compared (tag and VR), {counts.Values} values compared, {counts.ResolvedDifferently} dictionary VRs resolved differently");
         Assert.True(counts.Elements > 0, $"{relativePath}: nothing was compared");
         Assert.True(problems.Count == 0, $"{relativePath}: {problems.Count} difference(s) from dcmdump:\n" + string.Join('\n', problems.Take(15)));
     }
@@ -109,6 +109,11 @@ public sealed class DcmtkConformanceTests(ITestOutputHelper output)
         {
             problems.Add($"{where}: tag {ours.Tag}, dcmdump {new DicomTag(theirs.Tag)}");
             return;
+        }
+
+        if (ours.VR.Code != theirs.VR && !(theirs.VR == "up" && ours.VR == DicomVR.UL))
+        {
+            counts.ResolvedDifferently++;
         }
 
         if (!SameVR(ours, theirs.VR, implicitVR))
@@ -215,6 +220,9 @@ public sealed class DcmtkConformanceTests(ITestOutputHelper output)
         public int Elements { get; set; }
 
         public int Values { get; set; }
+
+        /// <summary>Elements whose VR came from a dictionary and was resolved differently (UN vs a private definition, US vs SS, ...).</summary>
+        public int ResolvedDifferently { get; set; }
     }
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "...";
