@@ -46,8 +46,9 @@ public sealed class RhythmFlagEvaluatorTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The whole database against the figures measured with these rules (bench/RESULTS.md: AF Se 74.7 %, Sp 96.5 %;
-    /// VT Se 36.8 %, 20 false alarms), with a margin for platform arithmetic: the rules must not silently slip back.
+    /// The whole database against the figures measured with these rules (bench/RESULTS.md: AF Se 77.0 %, Sp 98.7 %,
+    /// 102 false alarms; VT Se 36.8 %, 20 false alarms), with a margin for platform arithmetic: the rules must not
+    /// silently slip back.
     /// </summary>
     [Fact]
     public void Mitdb_rhythm_flags_keep_their_measured_performance()
@@ -57,9 +58,9 @@ public sealed class RhythmFlagEvaluatorTests(ITestOutputHelper output)
         var vt = FlagScore.Of(EcgFlagKind.WideComplexTachycardia, windows);
         output.WriteLine($"{af}\n{vt}");
         Assert.Equal(8640, windows.Count);
-        Assert.True(af.Sensitivity >= 0.727, $"AF Se {af.Sensitivity:P1}");
-        Assert.True(af.Specificity >= 0.955, $"AF Sp {af.Specificity:P1}");
-        Assert.True(af.FalsePositives <= 300, $"AF false alarms {af.FalsePositives}");
+        Assert.True(af.Sensitivity >= 0.765, $"AF Se {af.Sensitivity:P1}");
+        Assert.True(af.Specificity >= 0.985, $"AF Sp {af.Specificity:P1}");
+        Assert.True(af.FalsePositives <= 105, $"AF false alarms {af.FalsePositives}");
         Assert.True(vt.Sensitivity >= 0.33, $"VT Se {vt.Sensitivity:P1}");
         Assert.True(vt.FalsePositives <= 25, $"VT false alarms {vt.FalsePositives}");
     }

@@ -83,6 +83,106 @@ public sealed class EctopyAndVtRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(flags, f => f.Kind is EcgFlagKind.WideComplexTachycardia or EcgFlagKind.IrregularlyIrregular);
     }
 
+    [Fact]
+    public void Multiform_premature_beats_in_sinus_with_non_compensatory_pauses_are_not_af()
+    {
+        // Sinus at 0.76–0.88 s; four premature beats of two ventricular shapes, each followed by a pause that resets
+        // the rhythm (coupling + pause 1.25–1.32 s, well short of the 1.60 s a compensatory pause would take). No P waves and
+        // a fibrillation-like baseline, so that the atrial-activity check cannot decide: the RR rules alone must.
+        double[] rr = [0.84, 0.50, 0.80, 0.76, 0.86, 0.45, 0.80, 0.86, 0.52, 0.80, 0.88, 0.79, 0.50, 0.80, 0.86, 0.78];
+        var recording = Multiform(rr, [(2, 0), (6, 1), (9, 0), (13, 1)], out var beats, fibrillationMv: 0.05);
+        double fs = recording.SamplingRate;
+        var morphology = BeatMorphology.Of(recording, beats);
+        var aligned = morphology.Samples.Zip(morphology.Samples.Skip(1), (a, b) => (b - a) / fs).ToArray();
+        var unlike = morphology.Correlation.Select(c => c < BeatMorphology.DominantCorrelation).ToArray();
+        Assert.True(RrIrregularity.Of(aligned) is { IrregularlyIrregular: true }, "the ectopy must pass the plain RR test");
+        Assert.False(UnderlyingRr.Of(aligned, unlike).ExplainsIrregularity(aligned.Length), "the pauses must not be compensatory");
+        Assert.Equal([false, false, true, false, false, false, true, false, false, true, false, false, false, true, false, false, false], unlike);
+
+        var conducted = RhythmFlagger.DominantIntervals(morphology, unlike, fs);
+        Assert.True(conducted.Length >= RhythmFlagger.MinimumDominantIntervals);
+        Assert.True(AtrialActivity.Of(recording, morphology) is not { Snr: >= AtrialActivity.ConsistentSnr }, "no consistent P waves to veto AF");
+        var flags = RhythmFlagger.Evaluate(recording, beats, null, null);
+        output.WriteLine(string.Join("\n", flags));
+        Assert.DoesNotContain(flags, f => f.Kind == EcgFlagKind.IrregularlyIrregular);
+    }
+
+    [Fact]
+    public void Singles_and_couplets_of_multiform_ectopy_leave_too_few_conducted_intervals_for_af()
+    {
+        // Ectopic singles and couplets of two shapes after nearly every conducted beat, random coupling: only one interval
+        // runs between consecutive conducted beats, too few to judge the conducted rhythm, so AF is not called.
+        var random = new Random(5);
+        var rr = Enumerable.Range(0, 15).Select(_ => 0.45 + (0.6 * random.NextDouble())).ToArray();
+        var recording = Multiform(rr, [(2, 0), (4, 1), (5, 0), (7, 1), (9, 0), (10, 1), (12, 0), (14, 1)], out var beats, fibrillationMv: 0.05);
+        double fs = recording.SamplingRate;
+        var morphology = BeatMorphology.Of(recording, beats);
+        var aligned = morphology.Samples.Zip(morphology.Samples.Skip(1), (a, b) => (b - a) / fs).ToArray();
+        var unlike = morphology.Correlation.Select(c => c < BeatMorphology.DominantCorrelation).ToArray();
+        Assert.True(RrIrregularity.Of(aligned) is { IrregularlyIrregular: true }, "the ectopy must pass the plain RR test");
+        Assert.False(UnderlyingRr.Of(aligned, unlike).ExplainsIrregularity(aligned.Length), "nor be explained as compensated ectopy or bigeminy");
+        Assert.True(RhythmFlagger.DominantIntervals(morphology, unlike, fs).Length < RhythmFlagger.MinimumDominantIntervals);
+
+        var flags = RhythmFlagger.Evaluate(recording, beats, null, null);
+        output.WriteLine(string.Join("\n", flags));
+        Assert.DoesNotContain(flags, f => f.Kind == EcgFlagKind.IrregularlyIrregular);
+    }
+
+    [Fact]
+    public void Af_with_occasional_premature_ventricular_beats_is_still_af()
+    {
+        var random = new Random(11);
+        var rr = Enumerable.Range(0, 18).Select(_ => 0.45 + (0.6 * random.NextDouble())).ToArray();
+        rr[5] = 0.40;
+        rr[12] = 0.42;
+        var recording = Multiform(rr, [(6, 0), (13, 1)], out var beats, fibrillationMv: 0.05);
+        double fs = recording.SamplingRate;
+        var morphology = BeatMorphology.Of(recording, beats);
+        var unlike = morphology.Correlation.Select(c => c < BeatMorphology.DominantCorrelation).ToArray();
+        Assert.True(unlike[6] && unlike[13], "the ventricular beats must be told apart");
+        Assert.True(RhythmFlagger.DominantIntervals(morphology, unlike, fs).Length >= RhythmFlagger.MinimumDominantIntervals);
+
+        var flags = RhythmFlagger.Evaluate(recording, beats, null, null);
+        output.WriteLine(string.Join("\n", flags));
+        var af = Assert.Single(flags, f => f.Kind == EcgFlagKind.IrregularlyIrregular);
+        Assert.Contains(af.Evidence, e => e.Finding.Contains("between consecutive beats of the dominant QRS", StringComparison.Ordinal) && e.Value > RrIrregularity.NormalizedRmssdLimit);
+    }
+
+    /// <summary>
+    /// Sinus beats without P waves (AF is judged on the RR and the QRS shapes alone) with the beats listed in
+    /// <paramref name="ectopic"/> taken from one of two wide ventricular renderings (form 0: left axis, form 1: right
+    /// axis and larger), spliced from 0.25 s before the R peak to 0.35 s after.
+    /// </summary>
+    private static EcgRecording Multiform(double[] rr, (int Beat, int Form)[] ectopic, out List<Beat> beats, double fibrillationMv = 0)
+    {
+        // The intervals repeat once used up: end the recording 0.4 s after the last listed beat, before a repeat.
+        double duration = NoP.FirstBeatSeconds + rr.Sum() + 0.4;
+        var narrow = SyntheticEcg.Create(NoP with { RrSeconds = rr, DurationSeconds = duration, FibrillationMv = fibrillationMv });
+        SyntheticEcg[] forms =
+        [
+            SyntheticEcg.Create(NoP with { RrSeconds = rr, DurationSeconds = duration, FibrillationMv = fibrillationMv, QrsSeconds = 0.15, QtSeconds = 0.36, RAmplitudeMv = 1.5, SAmplitudeMv = 0.6, AxisDegrees = -60 }),
+            SyntheticEcg.Create(NoP with { RrSeconds = rr, DurationSeconds = duration, FibrillationMv = fibrillationMv, QrsSeconds = 0.16, QtSeconds = 0.38, RAmplitudeMv = 1.9, SAmplitudeMv = 0.3, AxisDegrees = 150 }),
+        ];
+        double fs = narrow.Recording.SamplingRate;
+        var leads = new List<EcgLead>();
+        for (int l = 0; l < narrow.Recording.Leads.Count; l++)
+        {
+            var samples = narrow.Recording.Leads[l].Samples.ToArray();
+            foreach (var (b, form) in ectopic)
+            {
+                var other = forms[form].Recording.Leads[l].Samples.Span;
+                int from = (int)Math.Round((narrow.RPeakTimes[b] - 0.25) * fs), to = Math.Min(samples.Length, (int)Math.Round((narrow.RPeakTimes[b] + 0.35) * fs));
+                other[from..to].CopyTo(samples.AsSpan(from));
+            }
+
+            var lead = narrow.Recording.Leads[l];
+            leads.Add(new EcgLead(lead.Id, lead.Label, samples, lead.Gain, lead.Baseline));
+        }
+
+        beats = [.. narrow.Beats];
+        return new EcgRecording(fs, leads, "multiform");
+    }
+
     /// <summary>
     /// Two renderings of the same beat times, one narrow sinus and one wide (150 ms, left axis, no P wave, as a
     /// ventricular beat), spliced so that the beats listed in <paramref name="wide"/> come from the wide one. Each
