@@ -99,7 +99,9 @@ public sealed class DicomFile
             start = 0;
         }
 
-        return new DicomParser(data, start, options).ReadDataset(syntax);
+        DicomDataset dataset = new DicomParser(data, start, options).ReadDataset(syntax);
+        Text.CharacterSetFallback.Apply(dataset, options.FallbackCharacterSet);
+        return dataset;
     }
 
     /// <summary>
