@@ -44,7 +44,10 @@ public sealed class DicomDataset : IReadOnlyCollection<DicomElement>
     }
 
     /// <summary>The character set text values of this data set are decoded with.</summary>
-    public DicomCharacterSet CharacterSet { get; }
+    public DicomCharacterSet CharacterSet { get; private set; }
+
+    /// <summary>This item was encoded with undefined length and an Item Delimitation Item (PS3.5 §7.5.1).</summary>
+    public bool HasUndefinedLength { get; internal set; }
 
     public int Count => elements.Length;
 
@@ -95,6 +98,25 @@ public sealed class DicomDataset : IReadOnlyCollection<DicomElement>
     public IEnumerator<DicomElement> GetEnumerator() => ((IEnumerable<DicomElement>)elements).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// Used once while reading, before the data set is handed out: sets the character set here and in every
+    /// item that inherits it, i.e. has no (0008,0005) of its own (PS3.5 §7.5.3).
+    /// </summary>
+    internal void ReplaceCharacterSet(DicomCharacterSet to)
+    {
+        CharacterSet = to;
+        foreach (DicomElement element in elements)
+        {
+            if (element is DicomSequence sequence)
+            {
+                foreach (DicomDataset item in sequence.Items.Where(i => !i.Contains(DicomTag.SpecificCharacterSet)))
+                {
+                    item.ReplaceCharacterSet(to);
+                }
+            }
+        }
+    }
 
     private int IndexOf(DicomTag tag) => Array.BinarySearch(tags, tag.Value);
 }

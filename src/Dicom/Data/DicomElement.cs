@@ -68,7 +68,9 @@ public class DicomElement
         ReadOnlySpan<byte> bytes = Value.Span.TrimEnd((byte)0).TrimEnd((byte)' ');
         try
         {
-            return (characterSet ?? DicomCharacterSet.Default).Decode(bytes);
+            // PS3.5 Table 6.2-1: only SH, LO, ST, LT, PN, UC and UT may use characters beyond the default repertoire.
+            DicomCharacterSet set = VR.UsesSpecificCharacterSet ? characterSet ?? DicomCharacterSet.Default : DicomCharacterSet.Default;
+            return set.Decode(bytes, VR);
         }
         catch (DicomException ex)
         {

@@ -15,6 +15,15 @@ public sealed class DicomFile
 {
     private const int PreambleLength = 128;
 
+    /// <summary>
+    /// PS3.7 Annex: a UUID-derived UID (2.25, ITU-T X.667) identifying this implementation in (0002,0012) of files it
+    /// writes, fixed so that output is reproducible.
+    /// </summary>
+    public const string ImplementationClassUid = "2.25.186470923645237145810294557236811104123";
+
+    /// <summary>(0002,0013): at most 16 characters of the default repertoire.</summary>
+    public const string ImplementationVersionName = "TELEMED_DICOM_1";
+
     private DicomFile(DicomDataset fileMetaInformation, DicomDataset dataset, DicomTransferSyntax transferSyntax, bool hasPreamble, bool isTransferSyntaxInferred)
     {
         FileMetaInformation = fileMetaInformation;
@@ -36,6 +45,85 @@ public sealed class DicomFile
 
     /// <summary>No Transfer Syntax UID was present: it was inferred from the first data element.</summary>
     public bool IsTransferSyntaxInferred { get; }
+
+    /// <summary>The 128 preamble bytes as read (PS3.10 §7.1), or empty when the file had none; written back as they were.</summary>
+    public ReadOnlyMemory<byte> Preamble { get; private init; }
+
+    /// <summary>Writes the file to <paramref name="path"/>; see <see cref="Write"/>.</summary>
+    public void Save(string path, DicomTransferSyntax? transferSyntax = null)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        Write(stream, transferSyntax);
+    }
+
+    /// <summary>
+    /// Writes a Part 10 file (PS3.10 §7.1): the preamble (the one read, else zeros), "DICM", the File Meta Information
+    /// in Explicit VR Little Endian with (0002,0000) recomputed and (0002,0010) naming the transfer syntax, then the data
+    /// set in that transfer syntax: the file's own by default, or another of Implicit VR LE, Explicit VR LE, Explicit VR
+    /// BE and Deflated Explicit VR LE when the pixel data is not encapsulated. Files read without meta information get
+    /// one built from (0008,0016) and (0008,0018) (PS3.10 §7.1 Table 7.1-1).
+    /// </summary>
+    public void Write(Stream output, DicomTransferSyntax? transferSyntax = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        DicomTransferSyntax target = transferSyntax ?? TransferSyntax;
+        if (target.Uid != TransferSyntax.Uid && (target.IsEncapsulated || TransferSyntax.IsEncapsulated))
+        {
+            throw new DicomException($"cannot write {TransferSyntax} as {target}: converting encapsulated pixel data needs a codec");
+        }
+
+        output.Write(Preamble.Length == PreambleLength ? Preamble.Span : new byte[PreambleLength]);
+        output.Write("DICM"u8);
+        new DicomWriter(explicitVR: true, bigEndian: false).Write(BuildMeta(target), output);
+
+        byte[] body = new DicomWriter(target.IsExplicitVR, target.IsBigEndian).Encode(Dataset);
+        if (target.IsDeflated)
+        {
+            // PS3.5 §A.5: raw deflate (RFC 1951) of the explicit VR little endian data set.
+            using var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true);
+            deflate.Write(body);
+        }
+        else
+        {
+            output.Write(body);
+        }
+    }
+
+    private DicomDataset BuildMeta(DicomTransferSyntax target)
+    {
+        var meta = new List<DicomElement>();
+        if (FileMetaInformation.Count == 0)
+        {
+            meta.Add(Element(new DicomTag(0x0002, 0x0001), DicomVR.OB, [0x00, 0x01]));
+            foreach ((ushort element, ushort source) in new (ushort, ushort)[] { (0x0002, 0x0016), (0x0003, 0x0018) })
+            {
+                if (Dataset.TryGetElement(new DicomTag(0x0008, source), out DicomElement? uid) && uid.VR == DicomVR.UI)
+                {
+                    meta.Add(Element(new DicomTag(0x0002, element), DicomVR.UI, uid.Value.ToArray()));
+                }
+            }
+
+            meta.Add(Element(new DicomTag(0x0002, 0x0012), DicomVR.UI, Ascii(ImplementationClassUid, 0)));
+            meta.Add(Element(new DicomTag(0x0002, 0x0013), DicomVR.SH, Ascii(ImplementationVersionName, (byte)' ')));
+        }
+        else
+        {
+            meta.AddRange(FileMetaInformation.Where(e => e.Tag != DicomTag.FileMetaInformationGroupLength && e.Tag != DicomTag.TransferSyntaxUid));
+        }
+
+        meta.Add(Element(DicomTag.TransferSyntaxUid, DicomVR.UI, Ascii(target.Uid, 0)));
+        // PS3.10 §7.1: (0002,0000) is required; its value is computed by the writer.
+        meta.Add(Element(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, [0, 0, 0, 0]));
+        return new DicomDataset(meta, Telemed.Dicom.Text.DicomCharacterSet.Default);
+
+        static DicomElement Element(DicomTag tag, DicomVR vr, byte[] value) => new(tag, vr, value, -1, isBigEndian: false);
+
+        static byte[] Ascii(string value, byte padding)
+        {
+            byte[] bytes = System.Text.Encoding.ASCII.GetBytes(value.Length % 2 == 1 ? value + (char)padding : value);
+            return bytes;
+        }
+    }
 
     /// <summary>Reads a file into memory and parses it; the data set's values are slices of that one buffer.</summary>
     public static DicomFile Open(string path, DicomReadOptions? options = null)
@@ -87,7 +175,10 @@ public sealed class DicomFile
         }
 
         DicomDataset dataset = ParseBody(data, start, syntax, options);
-        return new DicomFile(meta, dataset, syntax, hasPreamble, inferred);
+        return new DicomFile(meta, dataset, syntax, hasPreamble, inferred)
+        {
+            Preamble = hasPreamble ? data[..PreambleLength] : ReadOnlyMemory<byte>.Empty,
+        };
     }
 
     internal static DicomDataset ParseBody(ReadOnlyMemory<byte> data, int start, DicomTransferSyntax syntax, DicomReadOptions options)
@@ -99,7 +190,9 @@ public sealed class DicomFile
             start = 0;
         }
 
-        return new DicomParser(data, start, options).ReadDataset(syntax);
+        DicomDataset dataset = new DicomParser(data, start, options).ReadDataset(syntax);
+        Text.CharacterSetFallback.Apply(dataset, options.FallbackCharacterSet);
+        return dataset;
     }
 
     /// <summary>

@@ -249,7 +249,9 @@ internal sealed class DicomParser
 
             if (itemLength == UndefinedLength)
             {
-                items.Add(ReadElements(end, untilItemDelimiter: true, depth + 1, characterSet));
+                DicomDataset item = ReadElements(end, untilItemDelimiter: true, depth + 1, characterSet);
+                item.HasUndefinedLength = true;
+                items.Add(item);
             }
             else if (itemLength > end - position)
             {

@@ -13,4 +13,11 @@ public sealed record DicomReadOptions
 
     /// <summary>Largest inflated data set accepted from a Deflated transfer syntax (a zip-bomb bound).</summary>
     public long MaxInflatedLength { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// A Specific Character Set (e.g. "GB18030") to decode with when (0008,0005) is absent, ISO_IR 6 or ISO_IR 100 but
+    /// the text is not plausible in it and is plausible in this one (heuristic in <c>CharacterSetFallback</c>). The data
+    /// set's <see cref="Text.DicomCharacterSet.IsFallback"/> then records it. Null (the default) trusts the file.
+    /// </summary>
+    public string? FallbackCharacterSet { get; init; }
 }

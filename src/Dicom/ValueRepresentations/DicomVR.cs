@@ -52,6 +52,12 @@ public sealed class DicomVR
     /// </summary>
     public bool IsMultiValuedText => IsText && Code is not ("LT" or "ST" or "UT" or "UR");
 
+    /// <summary>
+    /// PS3.5 Table 6.2-1: SH, LO, ST, LT, PN, UC and UT hold characters of the Specific Character Set (0008,0005);
+    /// every other text VR is limited to the default repertoire.
+    /// </summary>
+    public bool UsesSpecificCharacterSet => Code is "SH" or "LO" or "ST" or "LT" or "PN" or "UC" or "UT";
+
     public static DicomVR AE { get; } = new("AE", DicomVRKind.Text, 16);
     public static DicomVR AS { get; } = new("AS", DicomVRKind.Text, 4);
     public static DicomVR AT { get; } = new("AT", DicomVRKind.Number, 4, 4);

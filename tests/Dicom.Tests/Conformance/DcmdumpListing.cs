@@ -15,6 +15,17 @@ internal static partial class DcmdumpListing
 {
     public static (List<DcmdumpNode> Meta, List<DcmdumpNode> Dataset) Read(string path)
     {
+        var result = TryRead(path, [], out string error);
+        Assert.True(result is not null, error);
+        return result!.Value;
+    }
+
+    /// <summary>
+    /// Runs dcmdump with extra options (e.g. +U8: text converted to UTF-8, printed by +Qn as one &amp;#N; per byte);
+    /// null with dcmdump's message when it fails.
+    /// </summary>
+    public static (List<DcmdumpNode> Meta, List<DcmdumpNode> Dataset)? TryRead(string path, string[] extraOptions, out string error)
+    {
         var start = new ProcessStartInfo("dcmdump")
         {
             RedirectStandardOutput = true,
@@ -22,7 +33,7 @@ internal static partial class DcmdumpListing
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.Latin1,
         };
-        foreach (string arg in new[] { "-q", "+L", "-M", "-Un", "+Qn", path })
+        foreach (string arg in new[] { "-q", "+L", "-M", "-Un", "+Qn" }.Concat(extraOptions).Append(path))
         {
             start.ArgumentList.Add(arg);
         }
@@ -36,8 +47,8 @@ internal static partial class DcmdumpListing
             Assert.Fail($"dcmdump timed out on {path}");
         }
 
-        Assert.True(process.ExitCode == 0, $"dcmdump failed on {path} (exit {process.ExitCode}): {stderr.Result}");
-        return Parse(output);
+        error = $"dcmdump failed on {path} (exit {process.ExitCode}): {stderr.Result}";
+        return process.ExitCode == 0 ? Parse(output) : null;
     }
 
     public static (List<DcmdumpNode> Meta, List<DcmdumpNode> Dataset) Parse(string listing)
