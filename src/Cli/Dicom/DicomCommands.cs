@@ -27,6 +27,7 @@ internal static class DicomCommands
         return args[0] switch
         {
             "dump" => Dump(args[1..], stdout, stderr),
+            "render" => RenderCommand.Run(args[1..], stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

@@ -1,0 +1,318 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Telemed.Dicom.Data;
+using Telemed.Dicom.Files;
+using Telemed.Dicom.Tags;
+
+namespace Telemed.Dicom.Imaging;
+
+/// <summary>
+/// A view over Pixel Data (7FE0,0010) described by the Image Pixel module (PS3.3 C.7.6.3) and Number of Frames
+/// (C.7.6.6). Native frames are slices of the parsed buffer; RLE Lossless frames (PS3.5 Annex G) are decoded on
+/// request; other encapsulated transfer syntaxes are recognised but have no codec in this slice.
+/// </summary>
+public sealed class PixelData
+{
+    private const string RleLosslessUid = "1.2.840.10008.1.2.5";
+
+    private readonly DicomElement element;
+
+    private PixelData(DicomDataset dataset, DicomElement element, DicomTransferSyntax transferSyntax)
+    {
+        this.element = element;
+        TransferSyntax = transferSyntax;
+        Dataset = dataset;
+        Rows = Required(dataset, ImageTags.Rows);
+        Columns = Required(dataset, ImageTags.Columns);
+        SamplesPerPixel = Required(dataset, ImageTags.SamplesPerPixel);
+        BitsAllocated = Required(dataset, ImageTags.BitsAllocated);
+        BitsStored = Required(dataset, ImageTags.BitsStored);
+        HighBit = Required(dataset, ImageTags.HighBit);
+        IsSigned = Required(dataset, ImageTags.PixelRepresentation) == 1;
+        // PS3.3 C.7.6.3.1.3: Planar Configuration is present only when Samples per Pixel > 1.
+        IsPlanar = SamplesPerPixel > 1 && dataset.TryGetElement(ImageTags.PlanarConfiguration, out DicomElement? planar)
+            && planar.Length >= 2 && planar.GetUInt16() == 1;
+        FrameCount = dataset.TryGetElement(ImageTags.NumberOfFrames, out DicomElement? frames) && frames.ValueCount > 0
+            ? frames.GetInt32()
+            : 1;
+
+        string photometric = dataset.GetStringOrNull(ImageTags.PhotometricInterpretation)?.Trim() ?? "";
+        PhotometricInterpretationName = photometric;
+        PhotometricInterpretation? parsed = ParsePhotometric(photometric);
+        if (parsed is null)
+        {
+            RequireCodec();
+            throw Problem($"Photometric Interpretation '{photometric}' is not supported (PS3.3 C.7.6.3.1.2)");
+        }
+
+        PhotometricInterpretation = parsed.Value;
+        Validate();
+    }
+
+    /// <summary>The data set the pixel description was read from (for the Modality and VOI LUT modules).</summary>
+    public DicomDataset Dataset { get; }
+
+    public DicomTransferSyntax TransferSyntax { get; }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    public int SamplesPerPixel { get; }
+
+    public int BitsAllocated { get; }
+
+    public int BitsStored { get; }
+
+    public int HighBit { get; }
+
+    /// <summary>Pixel Representation 1: samples are two's complement (PS3.3 C.7.6.3.1).</summary>
+    public bool IsSigned { get; }
+
+    /// <summary>Planar Configuration 1: all of the first sample's plane, then the second's (colour-by-plane).</summary>
+    public bool IsPlanar { get; }
+
+    public PhotometricInterpretation PhotometricInterpretation { get; }
+
+    /// <summary>The Photometric Interpretation as written in the file.</summary>
+    public string PhotometricInterpretationName { get; }
+
+    public int FrameCount { get; }
+
+    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded RLE frames are little endian.</summary>
+    public bool IsEncapsulated => element is DicomFragmentSequence;
+
+    /// <summary>Samples of one frame as decoded: Rows × Columns × Samples per Pixel (YBR_FULL_422 is expanded).</summary>
+    public int SamplesPerFrame => Rows * Columns * SamplesPerPixel;
+
+    /// <summary>Bytes of one native (or RLE-decoded) frame: YBR_FULL_422 stores two samples per pixel (PS3.3 C.7.6.3.1.2).</summary>
+    public int FrameLength => Rows * Columns * StoredSamplesPerPixel * (BitsAllocated / 8);
+
+    private int StoredSamplesPerPixel => PhotometricInterpretation == PhotometricInterpretation.YbrFull422 ? 2 : SamplesPerPixel;
+
+    /// <summary>Frame bytes are big endian (native pixel data in Explicit VR Big Endian).</summary>
+    private bool FrameIsBigEndian => !IsEncapsulated && element.IsBigEndian && BitsAllocated > 8;
+
+    public static PixelData FromFile(DicomFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return FromDataset(file.Dataset, file.TransferSyntax);
+    }
+
+    public static PixelData FromDataset(DicomDataset dataset, DicomTransferSyntax transferSyntax)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        if (!dataset.TryGetElement(DicomTag.PixelData, out DicomElement? pixels))
+        {
+            throw new DicomException($"{DicomTag.PixelData} is not present in the data set") { Tag = DicomTag.PixelData };
+        }
+
+        return new PixelData(dataset, pixels, transferSyntax);
+    }
+
+    /// <summary>
+    /// The bytes of one frame. Native pixel data: a slice of the file buffer, no copy. RLE Lossless: the frame decoded
+    /// into a new buffer in the layout native pixel data would have (little endian, the file's Planar Configuration).
+    /// </summary>
+    public ReadOnlyMemory<byte> GetFrame(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FrameCount);
+        if (element is DicomFragmentSequence fragments)
+        {
+            RequireCodec();
+            byte[] frame = new byte[FrameLength];
+            ReadOnlyMemory<byte> encoded = EncapsulatedFrames.Get(fragments, index, FrameCount, out long fileOffset);
+            RleDecoder.Decode(encoded.Span, frame, new RleFrameLayout(Rows, Columns, SamplesPerPixel, BitsAllocated, IsPlanar), fileOffset);
+            return frame;
+        }
+
+        return element.Value.Slice(index * FrameLength, FrameLength);
+    }
+
+    /// <summary>
+    /// Decodes a frame to integer sample values: shifted down from High Bit, masked to Bits Stored and, for signed
+    /// pixel data, sign-extended (PS3.5 §8.1.1, PS3.3 C.7.6.3.1). The destination is always colour-by-pixel
+    /// (sample s of pixel p at p × Samples per Pixel + s) whatever the Planar Configuration; YBR_FULL_422 is expanded.
+    /// </summary>
+    public void DecodeFrame(int index, Span<int> destination) => Decode(index, destination);
+
+    /// <summary>
+    /// Decodes a frame of unsigned pixel data to 16-bit samples, laid out as <see cref="DecodeFrame(int, Span{int})"/>.
+    /// Signed pixel data needs the <see cref="int"/> overload.
+    /// </summary>
+    public void DecodeFrame(int index, Span<ushort> destination)
+    {
+        if (IsSigned)
+        {
+            throw new InvalidOperationException("signed pixel data (Pixel Representation 1) decodes to int, not ushort");
+        }
+
+        Decode(index, destination);
+    }
+
+    // Generic over the destination so int and ushort share one loop; the JIT specialises it per value type.
+    private void Decode<T>(int index, Span<T> destination)
+        where T : unmanaged, INumberBase<T>
+    {
+        RequireDestination(destination.Length);
+        ReadOnlySpan<byte> frame = GetFrame(index).Span;
+        SampleFormat format = Format;
+        int pixels = Rows * Columns;
+        int spp = SamplesPerPixel;
+        switch (PhotometricInterpretation)
+        {
+            case PhotometricInterpretation.YbrFull422:
+                // PS3.3 C.7.6.3.1.2: Y0 Y1 Cb Cr for each horizontal pair of pixels.
+                for (int pair = 0; pair < pixels / 2; pair++)
+                {
+                    int s = pair * 4;
+                    T cb = T.CreateTruncating(format.Read(frame, s + 2));
+                    T cr = T.CreateTruncating(format.Read(frame, s + 3));
+                    int d = pair * 6;
+                    destination[d] = T.CreateTruncating(format.Read(frame, s));
+                    destination[d + 1] = cb;
+                    destination[d + 2] = cr;
+                    destination[d + 3] = T.CreateTruncating(format.Read(frame, s + 1));
+                    destination[d + 4] = cb;
+                    destination[d + 5] = cr;
+                }
+
+                break;
+            case var _ when IsPlanar:
+                for (int sample = 0; sample < spp; sample++)
+                {
+                    int plane = sample * pixels;
+                    for (int p = 0; p < pixels; p++)
+                    {
+                        destination[(p * spp) + sample] = T.CreateTruncating(format.Read(frame, plane + p));
+                    }
+                }
+
+                break;
+            default:
+                int count = pixels * spp;
+                for (int i = 0; i < count; i++)
+                {
+                    destination[i] = T.CreateTruncating(format.Read(frame, i));
+                }
+
+                break;
+        }
+    }
+
+    private SampleFormat Format => new(BitsAllocated, BitsStored, HighBit, IsSigned, FrameIsBigEndian);
+
+    private void RequireDestination(int length)
+    {
+        if (BitsAllocated is not (8 or 16))
+        {
+            throw Problem($"decoding Bits Allocated {BitsAllocated} to integers is not supported; GetFrame gives the bytes");
+        }
+
+        if (length < SamplesPerFrame)
+        {
+            throw new ArgumentException($"destination holds {length} samples, a frame has {SamplesPerFrame}", nameof(length));
+        }
+    }
+
+    private void RequireCodec()
+    {
+        if (TransferSyntax.IsEncapsulated && TransferSyntax.Uid != RleLosslessUid)
+        {
+            throw new DicomException($"codec not available for {TransferSyntax.Name} ({TransferSyntax.Uid})")
+            {
+                Offset = element.Offset,
+                Tag = DicomTag.PixelData,
+            };
+        }
+    }
+
+    private void Validate()
+    {
+        if (Rows <= 0 || Columns <= 0)
+        {
+            throw Problem($"Rows {Rows} × Columns {Columns} is not an image");
+        }
+
+        if (BitsAllocated is not (8 or 16 or 32))
+        {
+            throw Problem($"Bits Allocated {BitsAllocated} is not supported (8, 16 or 32)");
+        }
+
+        if (BitsStored < 1 || BitsStored > BitsAllocated || HighBit < BitsStored - 1 || HighBit >= BitsAllocated)
+        {
+            throw Problem($"Bits Stored {BitsStored} and High Bit {HighBit} do not fit Bits Allocated {BitsAllocated} (PS3.5 §8.1.1)");
+        }
+
+        bool color = PhotometricInterpretation is PhotometricInterpretation.Rgb or PhotometricInterpretation.YbrFull or PhotometricInterpretation.YbrFull422;
+        if (SamplesPerPixel != (color ? 3 : 1))
+        {
+            throw Problem($"Samples per Pixel {SamplesPerPixel} does not fit {PhotometricInterpretationName} (PS3.3 C.7.6.3.1.1)");
+        }
+
+        if (PhotometricInterpretation == PhotometricInterpretation.YbrFull422 && (Columns % 2 != 0 || IsPlanar || IsEncapsulated))
+        {
+            throw Problem("YBR_FULL_422 needs an even number of Columns, Planar Configuration 0 and native pixel data");
+        }
+
+        if (FrameCount < 1)
+        {
+            throw Problem($"Number of Frames {FrameCount} is not a frame count");
+        }
+
+        if (!IsEncapsulated && (long)FrameLength * FrameCount > element.Length)
+        {
+            throw Problem($"pixel data holds {element.Length} bytes; {FrameCount} frame(s) of {FrameLength} bytes need {(long)FrameLength * FrameCount}");
+        }
+    }
+
+    private DicomException Problem(string message) => DicomException.At(element.Offset, DicomTag.PixelData, message);
+
+    private static int Required(DicomDataset dataset, DicomTag tag)
+    {
+        if (!dataset.TryGetElement(tag, out DicomElement? e) || e.ValueCount == 0)
+        {
+            throw new DicomException($"{tag} is required by the Image Pixel module (PS3.3 C.7.6.3) and is missing or empty") { Tag = tag };
+        }
+
+        return e.GetInt32();
+    }
+
+    private static PhotometricInterpretation? ParsePhotometric(string name) => name switch
+    {
+        "MONOCHROME1" => Imaging.PhotometricInterpretation.Monochrome1,
+        "MONOCHROME2" => Imaging.PhotometricInterpretation.Monochrome2,
+        "PALETTE COLOR" => Imaging.PhotometricInterpretation.PaletteColor,
+        "RGB" => Imaging.PhotometricInterpretation.Rgb,
+        "YBR_FULL" => Imaging.PhotometricInterpretation.YbrFull,
+        "YBR_FULL_422" => Imaging.PhotometricInterpretation.YbrFull422,
+        _ => null,
+    };
+
+    /// <summary>How one stored sample becomes an integer; a struct so the per-sample read inlines.</summary>
+    [StructLayout(LayoutKind.Auto)]
+    private readonly struct SampleFormat(int bitsAllocated, int bitsStored, int highBit, bool signed, bool bigEndian)
+    {
+        private readonly bool wide = bitsAllocated == 16;
+        private readonly int shift = highBit + 1 - bitsStored;
+        private readonly int mask = (int)((1L << bitsStored) - 1);
+        private readonly int signBit = signed ? 1 << (bitsStored - 1) : 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Read(ReadOnlySpan<byte> frame, int sample)
+        {
+            int raw = !wide
+                ? frame[sample]
+                : bigEndian
+                    ? BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(sample * 2, 2))
+                    : BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(sample * 2, 2));
+            int value = (raw >> shift) & mask;
+            // Two's complement within Bits Stored: flipping then subtracting the sign bit extends it branch-free.
+            return (value ^ signBit) - signBit;
+        }
+    }
+}
