@@ -323,10 +323,11 @@ public static class RhythmFlagger
         BeatMorphology morphology, double rate, EcgEvidence rateEvidence, bool irregular)
     {
         var evidence = new List<EcgEvidence>();
+
         // The run's width is the larger of the resting-ECG median-beat measure and RunQrsWidth: each under-reads some
-        // runs (the first where no baseline lies between fast complexes, the second on notched complexes whose slope dips
-        // mid-QRS). On MIT-BIH the larger of the two found 5 more VT windows than the median-beat measure alone, for 9 more
-        // false alarms (bench/RESULTS.md).
+        // runs (the first where no baseline lies between fast complexes; the second, which stops at the first 12 ms
+        // under 15 % of the peak slope, can stop inside a slurred complex). On MIT-BIH the larger of the two found 6
+        // more VT windows than the median-beat measure alone, for 9 more false alarms (bench/RESULTS.md).
         if (FastRun(morphology, fs, ectopicOnly: true) is var (start, count)
             && Math.Max(RestingEcgMeasurer.Measure(recording, beats.GetRange(start, count)).QrsMs ?? 0, RunQrsWidth.Of(recording, beats.GetRange(start, count)) ?? 0) is var runQrs
             && runQrs >= WideQrsMs)
