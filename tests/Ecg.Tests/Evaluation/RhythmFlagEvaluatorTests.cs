@@ -47,8 +47,9 @@ public sealed class RhythmFlagEvaluatorTests(ITestOutputHelper output)
 
     /// <summary>
     /// The whole database against the figures measured with these rules (bench/RESULTS.md: AF Se 77.0 %, Sp 98.7 %,
-    /// 102 false alarms; VT Se 36.8 %, 20 false alarms), with a margin for platform arithmetic: the rules must not
-    /// silently slip back.
+    /// 102 false alarms; VT Se 50.0 %, 30 false alarms), with a margin for platform arithmetic: the rules must not
+    /// silently slip back. The VT false-alarm limit rose from 25 with the run-width rules (20 → 30 false alarms for
+    /// 25 → 34 VT windows found, bench/RESULTS.md).
     /// </summary>
     [Fact]
     public void Mitdb_rhythm_flags_keep_their_measured_performance()
@@ -61,8 +62,8 @@ public sealed class RhythmFlagEvaluatorTests(ITestOutputHelper output)
         Assert.True(af.Sensitivity >= 0.765, $"AF Se {af.Sensitivity:P1}");
         Assert.True(af.Specificity >= 0.985, $"AF Sp {af.Specificity:P1}");
         Assert.True(af.FalsePositives <= 105, $"AF false alarms {af.FalsePositives}");
-        Assert.True(vt.Sensitivity >= 0.33, $"VT Se {vt.Sensitivity:P1}");
-        Assert.True(vt.FalsePositives <= 25, $"VT false alarms {vt.FalsePositives}");
+        Assert.True(vt.Sensitivity >= 0.49, $"VT Se {vt.Sensitivity:P1}");
+        Assert.True(vt.FalsePositives <= 32, $"VT false alarms {vt.FalsePositives}");
     }
 
     private static (IReadOnlyList<string> Labels, ReferenceClass Af, ReferenceClass Vt) Label(int fromSeconds) =>
