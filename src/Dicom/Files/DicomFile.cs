@@ -49,6 +49,23 @@ public sealed class DicomFile
     /// <summary>The 128 preamble bytes as read (PS3.10 §7.1), or empty when the file had none; written back as they were.</summary>
     public ReadOnlyMemory<byte> Preamble { get; private init; }
 
+    /// <summary>
+    /// A new file for a data set built in memory (see <see cref="DicomDatasetBuilder"/>): File Meta Information is
+    /// made on writing from (0008,0016) and (0008,0018) with this implementation's class UID and version name
+    /// (PS3.10 §7.1 Table 7.1-1); Explicit VR Little Endian unless another native transfer syntax is given.
+    /// </summary>
+    public static DicomFile Create(DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        DicomTransferSyntax syntax = transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian;
+        if (syntax.IsEncapsulated)
+        {
+            throw new DicomException($"a new data set cannot be written as {syntax}: encapsulated pixel data needs a codec");
+        }
+
+        return new DicomFile(new DicomDataset([], Text.DicomCharacterSet.Default), dataset, syntax, hasPreamble: true, isTransferSyntaxInferred: false);
+    }
+
     /// <summary>Writes the file to <paramref name="path"/>; see <see cref="Write"/>.</summary>
     public void Save(string path, DicomTransferSyntax? transferSyntax = null)
     {
