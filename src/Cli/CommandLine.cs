@@ -38,6 +38,7 @@ internal static class CommandLine
         dicom dump <file>                   elements of a DICOM file: tag, VR, length, keyword, value (shortened)
         dicom render <file> --out <x.png> [--window <c>,<w>] [--frame <n>]
                                             one frame (from 1) as an 8-bit PNG; window from the file or min/max by default
+        dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;
