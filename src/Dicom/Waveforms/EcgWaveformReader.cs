@@ -29,6 +29,13 @@ public static class EcgWaveformReader
     private static readonly DicomTag WaveformBitsAllocated = DicomDictionary.GetTag("WaveformBitsAllocated");
     private static readonly DicomTag WaveformSampleInterpretation = DicomDictionary.GetTag("WaveformSampleInterpretation");
     private static readonly DicomTag WaveformData = DicomDictionary.GetTag("WaveformData");
+    private static readonly DicomTag WaveformAnnotationSequence = DicomDictionary.GetTag("WaveformAnnotationSequence");
+    private static readonly DicomTag AnnotationGroupNumber = DicomDictionary.GetTag("AnnotationGroupNumber");
+    private static readonly DicomTag ConceptNameCodeSequence = DicomDictionary.GetTag("ConceptNameCodeSequence");
+    private static readonly DicomTag UnformattedTextValue = DicomDictionary.GetTag("UnformattedTextValue");
+    private static readonly DicomTag NumericValue = DicomDictionary.GetTag("NumericValue");
+    private static readonly DicomTag MeasurementUnitsCodeSequence = DicomDictionary.GetTag("MeasurementUnitsCodeSequence");
+    private static readonly DicomTag ReferencedSamplePositions = DicomDictionary.GetTag("ReferencedSamplePositions");
 
     /// <summary>True for the SOP Classes whose waveforms are ECGs (12-lead, general, ambulatory), and for
     /// hemodynamic objects that say Modality ECG.</summary>
@@ -69,6 +76,40 @@ public static class EcgWaveformReader
         }
 
         return ReadGroup(groups[index], index, name);
+    }
+
+    /// <summary>The Waveform Annotation Sequence (C.10.10) as typed annotations; empty when there is none.</summary>
+    public static IReadOnlyList<EcgWaveformAnnotation> ReadAnnotations(DicomDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!dataset.TryGetElement(WaveformAnnotationSequence, out DicomElement? element) || element is not DicomSequence sequence)
+        {
+            return [];
+        }
+
+        var annotations = new List<EcgWaveformAnnotation>(sequence.Items.Count);
+        foreach (DicomDataset item in sequence.Items)
+        {
+            long[] samples = [];
+            if (item.TryGetElement(ReferencedSamplePositions, out DicomElement? positions))
+            {
+                samples = new long[positions.ValueCount];
+                for (int i = 0; i < samples.Length; i++)
+                {
+                    samples[i] = positions.GetUInt32(i) - 1L; // C.10.10.1.2: the first sample is position 1
+                }
+            }
+
+            annotations.Add(new EcgWaveformAnnotation(
+                item.Contains(AnnotationGroupNumber) ? item.GetUInt16(AnnotationGroupNumber) : 0,
+                CodedConcept.FromSequence(item, ConceptNameCodeSequence),
+                item.GetStringOrNull(UnformattedTextValue),
+                item.TryGetElement(NumericValue, out DicomElement? number) && number.ValueCount > 0 ? number.GetDouble() : null,
+                CodedConcept.FromSequence(item, MeasurementUnitsCodeSequence),
+                samples));
+        }
+
+        return annotations;
     }
 
     private static int LongestGroup(IReadOnlyList<DicomDataset> groups)

@@ -46,6 +46,17 @@ public sealed partial class EcgWaveformReaderTests
     }
 
     [Fact]
+    public void A_cart_heart_rate_annotation_reads_as_a_LOINC_number_with_its_unit()
+    {
+        var dicom = DicomFile.Open(TestData.PathOf("ecg/ecg-dicom-web-viewer/test_ecg.dcm"));
+        EcgWaveformAnnotation rate = Assert.Single(EcgWaveformReader.ReadAnnotations(dicom.Dataset));
+        Assert.Equal(EcgAnnotationCodes.HeartRate, rate.Concept);
+        Assert.Equal(69, rate.NumericValue); // dcmdump: (0040,a30a) DS [  69]
+        Assert.Equal("{H.B.}/min", rate.Unit!.Value);
+        Assert.Empty(rate.SampleIndices);
+    }
+
+    [Fact]
     public void The_shorter_multiplex_group_is_readable_on_request()
     {
         var dicom = DicomFile.Open(TestData.PathOf("pydicom/test_files/waveform_ecg.dcm"));

@@ -84,6 +84,32 @@ public sealed class EcgWaveformWriterTests
     }
 
     [Fact]
+    public void Stored_analysis_reads_back_as_typed_annotations()
+    {
+        EcgRecording ecg = RealEcg();
+        EcgAnalysis analysis = EcgAnalyzer.Analyze(ecg);
+        using var stream = new MemoryStream();
+        EcgWaveformWriter.Create(ecg, Study(), analysis).Write(stream);
+        IReadOnlyList<EcgWaveformAnnotation> annotations = EcgWaveformReader.ReadAnnotations(DicomFile.Parse(stream.ToArray()).Dataset);
+
+        Assert.All(annotations, a => Assert.Equal(1, a.Group));
+        EcgWaveformAnnotation qrs = annotations.Single(a => a.Concept == EcgAnnotationCodes.QrsComplex);
+        Assert.Equal(analysis.Beats.Select(b => b.Sample), qrs.SampleIndices);
+        EcgWaveformAnnotation qrsDuration = annotations.Single(a => a.Concept == EcgAnnotationCodes.QrsDuration);
+        Assert.Equal(Math.Round(analysis.Measurements.QrsMs!.Value), qrsDuration.NumericValue);
+        Assert.Equal(EcgAnnotationCodes.Millisecond, qrsDuration.Unit);
+    }
+
+    [Fact]
+    public void Flags_are_stored_as_text_annotations()
+    {
+        DicomFile stemi = DicomFile.Open(Path.Combine(TestData.RepositoryRoot, "samples", "dicom", "ecg-inferior-stemi-utf8.dcm"));
+        IReadOnlyList<EcgWaveformAnnotation> annotations = EcgWaveformReader.ReadAnnotations(stemi.Dataset);
+        Assert.Contains(annotations, a => a.Concept is null && a.Text!.StartsWith("Stat StElevation: ST elevation in II, III, aVF", StringComparison.Ordinal));
+        Assert.Empty(EcgWaveformReader.ReadAnnotations(DicomFile.Open(TestData.PathOf("pydicom/test_files/CT_small.dcm")).Dataset));
+    }
+
+    [Fact]
     public void Long_or_fast_recordings_become_General_ECG()
     {
         var leads = LeadNames.Standard12.Select(id => new EcgLead(id, id.ToString(), new int[20000], 1000, 0)).ToList();
