@@ -34,7 +34,7 @@ internal static class AnalysisReport
         o.WriteLine($"Median beats       {m.BeatsUsed} typical beats averaged, {m.BeatsExcluded} not used");
         if (m.StJ60Millivolts.Count > 0)
         {
-            o.WriteLine("ST at J+60 ms      " + string.Join("  ", m.StJ60Millivolts.Select(kv => Invariant($"{LeadNames.Label(kv.Key)} {kv.Value:+0.00;-0.00} mV"))));
+            o.WriteLine("ST at J+60 ms      " + string.Join("  ", m.StJ60Millivolts.Select(kv => Invariant($"{LeadNames.Label(kv.Key)} {SignedMillivolts(kv.Value)} mV"))));
         }
 
         if (a.Flags.Count == 0)
@@ -108,6 +108,13 @@ internal static class AnalysisReport
 
     private static string Value(double? v, string unit, string format) =>
         v is double d ? d.ToString(format, CultureInfo.InvariantCulture) + " " + unit : "not measurable";
+
+    // Round first: a value like −0.001 would otherwise print as "-+0.00" (negative, yet zero in the format).
+    private static string SignedMillivolts(double mv)
+    {
+        double rounded = Math.Round(mv, 2);
+        return rounded == 0 ? "0.00" : rounded.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+    }
 
     private static string Clock(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}.{t.Milliseconds / 100}");
 
