@@ -60,6 +60,11 @@ internal static class EncapsulatedFrames
 
         // PS3.5 §A.4: with more fragments than frames, only the Basic Offset Table says where each frame starts.
         IReadOnlyList<uint> offsets = pixels.GetBasicOffsets();
+        if (offsets.Count == 0 && TryLocateByStartOfImage(pixels.Fragments, frame, frameCount) is { } found)
+        {
+            return found;
+        }
+
         if (offsets.Count != frameCount)
         {
             throw DicomException.At(pixels.Offset, DicomTag.PixelData,
@@ -94,6 +99,38 @@ internal static class EncapsulatedFrames
         return first >= 0
             ? (first, count)
             : throw DicomException.At(pixels.Offset, DicomTag.PixelData, $"Basic Offset Table entry {start} for frame {frame + 1} is not the start of a fragment");
+    }
+
+    /// <summary>
+    /// An empty Basic Offset Table is allowed (PS3.5 §A.4), and every frame starts in a new fragment. A JPEG-family
+    /// codestream starts with SOI (FF D8, ITU-T T.81 §B.2.1), so when exactly Number of Frames fragments start with
+    /// it, those fragments are where the frames start.
+    /// </summary>
+    private static (int First, int Count)? TryLocateByStartOfImage(IReadOnlyList<ReadOnlyMemory<byte>> fragments, int frame, int frameCount)
+    {
+        int starts = 0;
+        int first = -1;
+        int count = 0;
+        for (int i = 0; i < fragments.Count; i++)
+        {
+            ReadOnlySpan<byte> f = fragments[i].Span;
+            if (f.Length >= 2 && f[0] == 0xFF && f[1] == 0xD8)
+            {
+                starts++;
+            }
+            else if (i == 0)
+            {
+                return null;
+            }
+
+            if (starts - 1 == frame)
+            {
+                first = first < 0 ? i : first;
+                count++;
+            }
+        }
+
+        return starts == frameCount && first >= 0 ? (first, count) : null;
     }
 
     private static long BufferOffset(ReadOnlyMemory<byte> fragment, long fallback) =>

@@ -4,20 +4,26 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Telemed.Dicom.Data;
 using Telemed.Dicom.Files;
+using Telemed.Dicom.Imaging.Codecs;
 using Telemed.Dicom.Tags;
 
 namespace Telemed.Dicom.Imaging;
 
 /// <summary>
 /// A view over Pixel Data (7FE0,0010) described by the Image Pixel module (PS3.3 C.7.6.3) and Number of Frames
-/// (C.7.6.6). Native frames are slices of the parsed buffer; RLE Lossless frames (PS3.5 Annex G) are decoded on
-/// request; other encapsulated transfer syntaxes are recognised but have no codec in this slice.
+/// (C.7.6.6). Native frames are slices of the parsed buffer; RLE Lossless (PS3.5 Annex G) and JPEG Baseline, Extended
+/// and Lossless frames (PS3.5 §A.4.1) are decoded on request; other encapsulated transfer syntaxes are recognised but
+/// have no codec in this slice.
 /// </summary>
 public sealed class PixelData
 {
     private const string RleLosslessUid = "1.2.840.10008.1.2.5";
 
     private readonly DicomElement element;
+    private readonly bool isJpeg;
+
+    /// <summary>The Photometric Interpretation as stored; differs from the decoded one only for JPEG YBR.</summary>
+    private readonly PhotometricInterpretation parsed;
 
     private PixelData(DicomDataset dataset, DicomElement element, DicomTransferSyntax transferSyntax)
     {
@@ -31,8 +37,10 @@ public sealed class PixelData
         BitsStored = Required(dataset, ImageTags.BitsStored);
         HighBit = Required(dataset, ImageTags.HighBit);
         IsSigned = Required(dataset, ImageTags.PixelRepresentation) == 1;
-        // PS3.3 C.7.6.3.1.3: Planar Configuration is present only when Samples per Pixel > 1.
-        IsPlanar = SamplesPerPixel > 1 && dataset.TryGetElement(ImageTags.PlanarConfiguration, out DicomElement? planar)
+        isJpeg = JpegFrameDecoder.Handles(transferSyntax.Uid) && element is DicomFragmentSequence;
+        // PS3.3 C.7.6.3.1.3: Planar Configuration is present only when Samples per Pixel > 1. A JPEG decoder always
+        // gives colour-by-pixel, whatever the (then meaningless) attribute says.
+        IsPlanar = !isJpeg && SamplesPerPixel > 1 && dataset.TryGetElement(ImageTags.PlanarConfiguration, out DicomElement? planar)
             && planar.Length >= 2 && planar.GetUInt16() == 1;
         FrameCount = dataset.TryGetElement(ImageTags.NumberOfFrames, out DicomElement? frames) && frames.ValueCount > 0
             ? frames.GetInt32()
@@ -40,14 +48,15 @@ public sealed class PixelData
 
         string photometric = dataset.GetStringOrNull(ImageTags.PhotometricInterpretation)?.Trim() ?? "";
         PhotometricInterpretationName = photometric;
-        PhotometricInterpretation? parsed = ParsePhotometric(photometric);
-        if (parsed is null)
+        PhotometricInterpretation? stored = ParsePhotometric(photometric);
+        if (stored is null)
         {
             RequireCodec();
             throw Problem($"Photometric Interpretation '{photometric}' is not supported (PS3.3 C.7.6.3.1.2)");
         }
 
-        PhotometricInterpretation = parsed.Value;
+        parsed = stored.Value;
+        PhotometricInterpretation = isJpeg ? AsDecodedByJpeg(parsed) : parsed;
         Validate();
     }
 
@@ -74,6 +83,11 @@ public sealed class PixelData
     /// <summary>Planar Configuration 1: all of the first sample's plane, then the second's (colour-by-plane).</summary>
     public bool IsPlanar { get; }
 
+    /// <summary>
+    /// How the decoded frame's samples are to be read: the file's Photometric Interpretation, except that JPEG lossy
+    /// YBR_FULL and YBR_FULL_422 frames are converted to RGB while decoding and JPEG lossless YBR frames come out
+    /// as full-resolution YBR_FULL (the codec does the subsampling, PS3.5 §8.2.1).
+    /// </summary>
     public PhotometricInterpretation PhotometricInterpretation { get; }
 
     /// <summary>The Photometric Interpretation as written in the file.</summary>
@@ -81,7 +95,7 @@ public sealed class PixelData
 
     public int FrameCount { get; }
 
-    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded RLE frames are little endian.</summary>
+    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded RLE and JPEG frames are little endian.</summary>
     public bool IsEncapsulated => element is DicomFragmentSequence;
 
     /// <summary>Samples of one frame as decoded: Rows × Columns × Samples per Pixel (YBR_FULL_422 is expanded).</summary>
@@ -116,6 +130,7 @@ public sealed class PixelData
     /// <summary>
     /// The bytes of one frame. Native pixel data: a slice of the file buffer, no copy. RLE Lossless: the frame decoded
     /// into a new buffer in the layout native pixel data would have (little endian, the file's Planar Configuration).
+    /// JPEG: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says.
     /// </summary>
     public ReadOnlyMemory<byte> GetFrame(int index)
     {
@@ -126,6 +141,13 @@ public sealed class PixelData
             RequireCodec();
             byte[] frame = new byte[FrameLength];
             ReadOnlyMemory<byte> encoded = EncapsulatedFrames.Get(fragments, index, FrameCount, out long fileOffset);
+            if (isJpeg)
+            {
+                JpegFrameDecoder.Decode(encoded, frame, new JpegFrameExpectation(Rows, Columns, SamplesPerPixel, BitsAllocated),
+                    toRgb: parsed != PhotometricInterpretation && PhotometricInterpretation == PhotometricInterpretation.Rgb, fileOffset);
+                return frame;
+            }
+
             RleDecoder.Decode(encoded.Span, frame, new RleFrameLayout(Rows, Columns, SamplesPerPixel, BitsAllocated, IsPlanar), fileOffset);
             return frame;
         }
@@ -221,7 +243,7 @@ public sealed class PixelData
 
     private void RequireCodec()
     {
-        if (TransferSyntax.IsEncapsulated && TransferSyntax.Uid != RleLosslessUid)
+        if (TransferSyntax.IsEncapsulated && TransferSyntax.Uid != RleLosslessUid && !JpegFrameDecoder.Handles(TransferSyntax.Uid))
         {
             throw new DicomException($"codec not available for {TransferSyntax.Name} ({TransferSyntax.Uid})")
             {
@@ -271,6 +293,13 @@ public sealed class PixelData
     }
 
     private DicomException Problem(string message) => DicomException.At(element.Offset, DicomTag.PixelData, message);
+
+    private PhotometricInterpretation AsDecodedByJpeg(PhotometricInterpretation stored) => stored switch
+    {
+        PhotometricInterpretation.YbrFull or PhotometricInterpretation.YbrFull422 when !JpegFrameDecoder.IsLossless(TransferSyntax.Uid) => PhotometricInterpretation.Rgb,
+        PhotometricInterpretation.YbrFull422 => PhotometricInterpretation.YbrFull,
+        _ => stored,
+    };
 
     private static int Required(DicomDataset dataset, DicomTag tag)
     {

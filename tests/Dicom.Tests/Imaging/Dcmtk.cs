@@ -8,6 +8,13 @@ internal static class Dcmtk
 {
     public static void Run(string tool, params string[] args)
     {
+        (int exitCode, string stderr) = TryRun(tool, args);
+        Assert.True(exitCode == 0, $"{tool} {string.Join(' ', args)} failed (exit {exitCode}): {stderr}");
+    }
+
+    /// <summary>Runs the tool and returns its exit code and standard error, for inputs the peer may refuse.</summary>
+    public static (int ExitCode, string StandardError) TryRun(string tool, params string[] args)
+    {
         var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
@@ -28,7 +35,7 @@ internal static class Dcmtk
             Assert.Fail($"{tool} timed out: {string.Join(' ', args)}");
         }
 
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed (exit {process.ExitCode}): {stderr.Result}");
+        return (process.ExitCode, stderr.Result);
     }
 
     /// <summary>A fresh temporary file path, deleted when disposed.</summary>

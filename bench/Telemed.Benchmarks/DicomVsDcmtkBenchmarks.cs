@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Telemed.Cli.Dicom;
+using Telemed.Dicom;
+using Telemed.Dicom.Files;
+using Telemed.Dicom.Imaging;
+
+namespace Telemed.Benchmarks;
+
+/// <summary>
+/// Telemed.Dicom side by side with DCMTK 3.6.7 in one run, so that the shared machine's load hits both alike; compare
+/// each pair as a ratio. DCMTK times include starting its process once per call (the "process start" row is that cost
+/// alone), which is how a user or a script runs it. Categories pair the rows: corpus parse, render, JPEG decode.
+/// In-process toolchain: the CLI's SkiaSharp natives load without a generated project.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Configuration))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class DicomVsDcmtkBenchmarks
+{
+    private const string RenderWindowCentre = "35000";
+    private const string RenderWindowWidth = "40000";
+
+    private string[] _corpus = [];
+    private string _workDirectory = "";
+    private string _phantom = "";
+    private string _jpegLossless = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string root = ReferenceData.DicomCorpus();
+        _corpus = [.. File.ReadAllLines(Path.Combine(root, "MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0)
+            .Select(l => Path.Combine(root, l.Split('\t')[0]))];
+        _workDirectory = Directory.CreateTempSubdirectory("telemed-bench-").FullName;
+        _phantom = Path.Combine(_workDirectory, "phantom-cr-2500x3000.dcm");
+        PhantomRadiograph.Write(_phantom);
+        // fo-dicom's GH133.dcm: a 3062 × 2394 mammogram, 12 of 16 bits, JPEG Lossless SV1 (1.2.840.10008.1.2.4.70).
+        _jpegLossless = Path.Combine(root, "fo-dicom", "tests", "GH133.dcm");
+
+        // A peer that fails fast would look fast: check that each DCMTK command does its work.
+        if (Dcm2pnmPhantom() != 0 || DcmdjpegLossless() != 0 || RenderPhantom() == 0 || DecodeJpegLossless() != 3062 * 2394 * 2)
+        {
+            throw new InvalidOperationException("a DCMTK command or our decoder failed on the benchmark files");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_workDirectory, recursive: true);
+
+    /// <summary>Every corpus file: headers and elements, pixel data as slices of the read buffer (not decoded).</summary>
+    [Benchmark(Description = "ours: parse all 380 corpus files")]
+    [BenchmarkCategory("a parse")]
+    public int ParseCorpus()
+    {
+        int elements = 0;
+        foreach (string path in _corpus)
+        {
+            try
+            {
+                elements += DicomFile.Open(path).Dataset.Count;
+            }
+            catch (DicomException)
+            {
+                elements--; // broken files of the corpus (dcmdump rejects them too)
+            }
+        }
+
+        return elements;
+    }
+
+    /// <summary>One dcmdump process over all files; it formats every element as text, sent to /dev/null.</summary>
+    [Benchmark(Description = "dcmdump: all 380 corpus files > /dev/null")]
+    [BenchmarkCategory("a parse")]
+    public int DcmdumpCorpus() => Shell("exec dcmdump \"$@\" >/dev/null 2>&1", _corpus);
+
+    [Benchmark(Description = "ours: 2500x3000 16-bit CR -> window -> 8-bit PNG")]
+    [BenchmarkCategory("b render")]
+    public int RenderPhantom()
+    {
+        string output = Path.Combine(_workDirectory, "ours.png");
+        PixelData pixels = PixelData.FromFile(DicomFile.Open(_phantom));
+        var window = new VoiWindow(double.Parse(RenderWindowCentre, System.Globalization.CultureInfo.InvariantCulture), double.Parse(RenderWindowWidth, System.Globalization.CultureInfo.InvariantCulture));
+        RenderedImage image = ImageRenderer.Render(pixels, 0, new RenderOptions { Window = window });
+        byte[] png = PngWriter.Encode(image);
+        File.WriteAllBytes(output, png);
+        return png.Length;
+    }
+
+    [Benchmark(Description = "dcm2pnm --write-png +Ww: same file, same window")]
+    [BenchmarkCategory("b render")]
+    public int Dcm2pnmPhantom() =>
+        Shell("exec dcm2pnm --write-png +Ww \"$1\" \"$2\" \"$3\" \"$4\"", [RenderWindowCentre, RenderWindowWidth, _phantom, Path.Combine(_workDirectory, "dcmtk.png")]);
+
+    /// <summary>Decodes the one frame to native layout in memory; dcmdjpeg also writes the 14.7 MB native file.</summary>
+    [Benchmark(Description = "ours: JPEG Lossless 3062x2394 16-bit frame decode")]
+    [BenchmarkCategory("c jpeg")]
+    public int DecodeJpegLossless() => PixelData.FromFile(DicomFile.Open(_jpegLossless)).GetFrame(0).Length;
+
+    [Benchmark(Description = "dcmdjpeg: same file to a native file")]
+    [BenchmarkCategory("c jpeg")]
+    public int DcmdjpegLossless() => Shell("exec dcmdjpeg \"$1\" \"$2\"", [_jpegLossless, Path.Combine(_workDirectory, "dcmdjpeg.dcm")]);
+
+    /// <summary>The cost a DCMTK row carries for starting a process at all.</summary>
+    [Benchmark(Description = "process start alone (sh -c true)")]
+    [BenchmarkCategory("d process")]
+    public int ProcessStart() => Shell("true", []);
+
+    private static int Shell(string script, string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("sh");
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private sealed class Configuration : ManualConfig
+    {
+        public Configuration()
+        {
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+        }
+    }
+}
