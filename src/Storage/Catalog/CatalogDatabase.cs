@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Telemed.Storage.Catalog;
+
+/// <summary>Opens the catalog on SQLite (one machine) or PostgreSQL (a cluster) and brings its schema up to date.</summary>
+public static class CatalogDatabase
+{
+    /// <summary>A SQLite catalog in one file; WAL with full sync, because a commit here backs a device acknowledgement.</summary>
+    public static SqliteCatalogDbContext OpenSqlite(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new DbContextOptionsBuilder<SqliteCatalogDbContext>()
+            .UseSqlite(SqliteConnectionString(path))
+            .AddInterceptors(SqlitePragmas.Instance)
+            .Options;
+        return new SqliteCatalogDbContext(options);
+    }
+
+    public static PostgresCatalogDbContext OpenPostgres(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseNpgsql(connectionString).Options;
+        return new PostgresCatalogDbContext(options);
+    }
+
+    public static string SqliteConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    /// <summary>Applies pending migrations; safe to call at every start.</summary>
+    public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default) =>
+        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Every new SQLite connection: WAL (readers never block the writer), FULL sync, foreign keys, busy wait.</summary>
+    internal sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using DbCommand command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
+            CancellationToken cancellationToken = default)
+        {
+            DbCommand command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = Pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Telemed.Storage.Catalog;
+
+/// <summary>What recording an instance did to the catalog.</summary>
+public enum InstanceOutcome
+{
+    /// <summary>First time this SOP Instance UID was seen.</summary>
+    Added,
+
+    /// <summary>The same bytes under the same SOP Instance UID were already stored: nothing new was written.</summary>
+    Duplicate,
+
+    /// <summary>The SOP Instance UID was known with other bytes: this is kept beside it as the next version.</summary>
+    NewVersion,
+}
+
+public sealed record RecordedInstance(StoredInstance Instance, InstanceOutcome Outcome);
+
+/// <summary>
+/// Records stored instances idempotently. The unique indexes on (SOP Instance UID, blob hash) and (SOP Instance UID,
+/// version) settle races between concurrent associations: the loser re-reads and sees the winner's row.
+/// </summary>
+public sealed class InstanceCatalog(Func<CatalogDbContext> openContext)
+{
+    private const int Attempts = 5;
+
+    public async Task<RecordedInstance> RecordAsync(StoredInstance candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        for (int attempt = 1; ; attempt++)
+        {
+            await using CatalogDbContext context = openContext();
+            List<StoredInstance> versions = await context.Instances.AsNoTracking()
+                .Where(i => i.SopInstanceUid == candidate.SopInstanceUid)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            StoredInstance? same = versions.Find(i => i.BlobHash == candidate.BlobHash);
+            if (same is not null)
+            {
+                return new RecordedInstance(same, InstanceOutcome.Duplicate);
+            }
+
+            StoredInstance row = Copy(candidate);
+            row.Id = 0;
+            row.Version = versions.Count == 0 ? 1 : versions.Max(i => i.Version) + 1;
+            context.Instances.Add(row);
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return new RecordedInstance(row, versions.Count == 0 ? InstanceOutcome.Added : InstanceOutcome.NewVersion);
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                // Another writer recorded this UID between our read and our insert; read again.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredInstance>> VersionsAsync(string sopInstanceUid, CancellationToken cancellationToken = default)
+    {
+        await using CatalogDbContext context = openContext();
+        return await context.Instances.AsNoTracking()
+            .Where(i => i.SopInstanceUid == sopInstanceUid)
+            .OrderBy(i => i.Version)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StoredInstance Copy(StoredInstance s) => new()
+    {
+        SopInstanceUid = s.SopInstanceUid,
+        SopClassUid = s.SopClassUid,
+        StudyInstanceUid = s.StudyInstanceUid,
+        SeriesInstanceUid = s.SeriesInstanceUid,
+        TransferSyntaxUid = s.TransferSyntaxUid,
+        PatientId = s.PatientId,
+        PatientName = s.PatientName,
+        Modality = s.Modality,
+        AccessionNumber = s.AccessionNumber,
+        StudyDate = s.StudyDate,
+        BlobHash = s.BlobHash,
+        Length = s.Length,
+        ReceivedAtUtc = s.ReceivedAtUtc,
+        SourceAeTitle = s.SourceAeTitle,
+        SourceAddress = s.SourceAddress,
+        DeviceId = s.DeviceId,
+        InstitutionId = s.InstitutionId,
+    };
+}
