@@ -1,11 +1,8 @@
 using Telemed.Cli.Ecg;
 using Telemed.Dicom;
-using Telemed.Dicom.Data;
-using Telemed.Dicom.Dictionary;
 using Telemed.Dicom.Files;
 using Telemed.Dicom.Waveforms;
 using Telemed.Ecg.Analysis;
-using Telemed.Ecg.Rhythm;
 
 namespace Telemed.Cli.Dicom;
 
@@ -30,7 +27,7 @@ internal static class EcgWaveformCommand
         {
             DicomFile file = DicomFile.Open(path);
             var recording = EcgWaveformReader.Read(file, Path.GetFileNameWithoutExtension(path));
-            analysis = EcgAnalyzer.Analyze(recording, Patient(file.Dataset));
+            analysis = EcgAnalyzer.Analyze(recording, EcgPatientContext.FromDataset(file.Dataset));
         }
         catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -48,38 +45,5 @@ internal static class EcgWaveformCommand
         }
 
         return 0;
-    }
-
-    /// <summary>Sex (0010,0040) and age at acquisition from (0010,0030) and (0008,0023) or (0008,0020); null when neither is known.</summary>
-    private static PatientContext? Patient(DicomDataset ds)
-    {
-        Sex? sex = ds.GetStringOrNull(DicomDictionary.GetTag("PatientSex")) switch
-        {
-            "M" => Sex.Male,
-            "F" => Sex.Female,
-            _ => null,
-        };
-        int? age = null;
-        DateOnly? birth = TryDate(ds, "PatientBirthDate");
-        DateOnly? at = TryDate(ds, "ContentDate") ?? TryDate(ds, "StudyDate");
-        if (birth is DateOnly b && at is DateOnly d && d >= b)
-        {
-            age = d.Year - b.Year - (d.DayOfYear < b.DayOfYear ? 1 : 0);
-        }
-
-        return sex is null && age is null ? null : new PatientContext(sex, age);
-    }
-
-    private static DateOnly? TryDate(DicomDataset ds, string keyword)
-    {
-        var tag = DicomDictionary.GetTag(keyword);
-        try
-        {
-            return ds.TryGetElement(tag, out DicomElement? e) && e.Length > 0 ? e.GetDate() : null;
-        }
-        catch (DicomException)
-        {
-            return null; // a malformed date only loses the age, not the ECG
-        }
     }
 }

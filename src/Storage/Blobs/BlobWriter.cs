@@ -20,7 +20,8 @@ public sealed class BlobWriter : IAsyncDisposable, IDisposable
     {
         this.store = store;
         this.tempPath = tempPath;
-        handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None);
+        // FileShare.Read: OpenWritten lets the owner read back the bytes before committing.
+        handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -48,6 +49,16 @@ public sealed class BlobWriter : IAsyncDisposable, IDisposable
         {
             await WriteAsync(segment, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Reads back what has been written so far, before committing: lets a caller check an object (parse its header)
+    /// and throw it away if it is unacceptable, so only accepted objects become blobs.
+    /// </summary>
+    public FileStream OpenWritten()
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+        return new FileStream(tempPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
     }
 
     /// <summary>fsync, then rename into the store. Only after this returns may a device be told "stored".</summary>
