@@ -11,6 +11,10 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 {
     public DbSet<StoredInstance> Instances => Set<StoredInstance>();
 
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<WorklistItem> Worklist => Set<WorklistItem>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredInstance>(instance =>
@@ -37,6 +41,45 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             instance.HasIndex(i => new { i.SopInstanceUid, i.Version }).IsUnique();
             instance.HasIndex(i => i.StudyInstanceUid);
             instance.HasIndex(i => i.PatientId);
+        });
+
+        modelBuilder.Entity<Device>(device =>
+        {
+            device.ToTable("devices");
+            device.HasKey(d => d.Id);
+            device.Property(d => d.Id).HasMaxLength(64);
+            device.Property(d => d.Name).HasMaxLength(128);
+            device.Property(d => d.Kind).HasConversion<string>().HasMaxLength(32);
+            device.Property(d => d.InstitutionId).HasMaxLength(64);
+            device.Property(d => d.AeTitle).HasMaxLength(16);
+            device.Property(d => d.AllowedAddresses).HasMaxLength(1024);
+            device.Property(d => d.TokenHash).HasMaxLength(64);
+            // One device per calling AE title: the title is how an association finds its device.
+            device.HasIndex(d => d.AeTitle).IsUnique();
+        });
+
+        modelBuilder.Entity<WorklistItem>(item =>
+        {
+            item.ToTable("worklist_items");
+            item.HasKey(w => w.Id);
+            item.Property(w => w.InstitutionId).HasMaxLength(64);
+            item.Property(w => w.PatientId).HasMaxLength(64);
+            item.Property(w => w.PatientName).HasMaxLength(324);
+            item.Property(w => w.PatientBirthDate).HasMaxLength(8);
+            item.Property(w => w.PatientSex).HasMaxLength(16);
+            item.Property(w => w.AccessionNumber).HasMaxLength(16);
+            item.Property(w => w.RequestedProcedureId).HasMaxLength(16);
+            item.Property(w => w.RequestedProcedureDescription).HasMaxLength(64);
+            item.Property(w => w.StudyInstanceUid).HasMaxLength(64);
+            item.Property(w => w.Modality).HasMaxLength(16);
+            item.Property(w => w.ScheduledStationAeTitle).HasMaxLength(16);
+            item.Property(w => w.ScheduledStartDate).HasMaxLength(8);
+            item.Property(w => w.ScheduledStartTime).HasMaxLength(16);
+            item.Property(w => w.ScheduledProcedureStepId).HasMaxLength(16);
+            item.Property(w => w.ScheduledProcedureStepDescription).HasMaxLength(64);
+            item.Property(w => w.ReferringPhysicianName).HasMaxLength(324);
+            item.HasIndex(w => new { w.InstitutionId, w.ScheduledStartDate });
+            item.HasIndex(w => w.AccessionNumber);
         });
     }
 }
