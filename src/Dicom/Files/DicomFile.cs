@@ -53,13 +53,15 @@ public sealed class DicomFile
     /// <summary>
     /// A new file for a data set built in memory (see <see cref="DicomDatasetBuilder"/>): File Meta Information is
     /// made on writing from (0008,0016) and (0008,0018) with this implementation's class UID and version name
-    /// (PS3.10 §7.1 Table 7.1-1); Explicit VR Little Endian unless another native transfer syntax is given.
+    /// (PS3.10 §7.1 Table 7.1-1); Explicit VR Little Endian unless another transfer syntax is given (an encapsulated one
+    /// only when the pixel data is already in fragments).
     /// </summary>
     public static DicomFile Create(DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         DicomTransferSyntax syntax = transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian;
-        if (syntax.IsEncapsulated)
+        // Encapsulated syntaxes need pixel data already encoded and in fragments (DicomDatasetBuilder.AddEncapsulatedPixelData).
+        if (syntax.IsEncapsulated && !(dataset.TryGetElement(DicomTag.PixelData, out DicomElement? pixels) && pixels is DicomFragmentSequence))
         {
             throw new DicomException($"a new data set cannot be written as {syntax}: encapsulated pixel data needs a codec");
         }
