@@ -60,10 +60,17 @@ public sealed class DicomFile
     {
         ArgumentNullException.ThrowIfNull(dataset);
         DicomTransferSyntax syntax = transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian;
-        // Encapsulated syntaxes need pixel data already encoded and in fragments (DicomDatasetBuilder.AddEncapsulatedPixelData).
-        if (syntax.IsEncapsulated && !(dataset.TryGetElement(DicomTag.PixelData, out DicomElement? pixels) && pixels is DicomFragmentSequence))
+        // Encapsulated syntaxes need pixel data already encoded and in fragments (DicomDatasetBuilder.AddEncapsulatedPixelData);
+        // fragments in a native syntax would be unreadable (PS3.5 §A.4 applies to encapsulated syntaxes only).
+        bool fragmented = dataset.TryGetElement(DicomTag.PixelData, out DicomElement? pixels) && pixels is DicomFragmentSequence;
+        if (syntax.IsEncapsulated && !fragmented)
         {
             throw new DicomException($"a new data set cannot be written as {syntax}: encapsulated pixel data needs a codec");
+        }
+
+        if (!syntax.IsEncapsulated && fragmented)
+        {
+            throw new DicomException($"encapsulated pixel data cannot be written as {syntax}: decoding it needs a codec");
         }
 
         return new DicomFile(new DicomDataset([], Text.DicomCharacterSet.Default), dataset, syntax, hasPreamble: true, isTransferSyntaxInferred: false);

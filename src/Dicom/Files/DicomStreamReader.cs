@@ -104,7 +104,7 @@ internal static class DicomStreamReader
                 {
                     case LocateStatus.NeedMoreData:
                         CheckLimit(locator, buffer.Limit);
-                        long commit = Math.Min(locator.Committed, buffer.Length);
+                        long commit = Math.Clamp(locator.Committed, consumed, buffer.Length);
                         // Consume what certainly precedes Pixel Data; everything has been examined, so wait for more.
                         input.AdvanceTo(sequence.GetPosition(commit - consumed), sequence.End);
                         advanced = true;

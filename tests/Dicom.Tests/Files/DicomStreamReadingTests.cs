@@ -342,6 +342,77 @@ public sealed class DicomStreamReadingTests(ITestOutputHelper output)
         Assert.Equal(10, stream.Position);
     }
 
+    [Theory]
+    [InlineData("pydicom/test_files/CT_small.dcm")]
+    [InlineData("pydicom/test_files/MR_small_bigendian.dcm")]
+    [InlineData("pydicom/test_files/rtplan.dcm")]
+    [InlineData("pydicom/test_files/JPEG2000.dcm")]
+    [InlineData("pydicom/test_files/image_dfl.dcm")]
+    [InlineData("dcm4che/DICOMDIR")]
+    [InlineData("pydicom/test_files/nested_priv_SQ.dcm")]
+    public async Task Corrupted_files_read_from_a_stream_or_pipe_as_Parse_reads_them_or_throw_DicomException(string relativePath)
+    {
+        byte[] original = File.ReadAllBytes(TestData.PathOf(relativePath));
+        var random = new Random(relativePath.Length + 1); // deterministic per file
+        int same = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            byte[] data = (byte[])original.Clone();
+            int at = random.Next(0, data.Length);
+            switch (round % 3)
+            {
+                case 0:
+                    data[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    uint value = random.Next(3) switch { 0 => 0xFFFFFFFF, 1 => 0x7FFFFFFF, _ => (uint)random.Next() };
+                    BitConverter.TryWriteBytes(data.AsSpan(Math.Min(at, data.Length - 4)), value);
+                    break;
+                default:
+                    data = data[..at];
+                    break;
+            }
+
+            foreach (DicomReadOptions options in new[] { Stop, DicomReadOptions.Default })
+            {
+                DicomFile? expected = TryParse(data, options, out _);
+                foreach (Func<ValueTask<DicomFile>> read in new Func<ValueTask<DicomFile>>[]
+                {
+                    () => DicomFile.ReadAsync(new TrickleStream(data, 7, seekable: true), options),
+                    () => DicomFile.ReadAsync(SmallSegmentPipe(data), options),
+                })
+                {
+                    Exception? error = null;
+                    DicomFile? actual = null;
+                    try
+                    {
+                        actual = await read();
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        error = ex;
+                    }
+
+                    string where = $"{relativePath}, round {round}, stop={options.StopBeforePixelData}";
+                    Assert.True(error is null or DicomException, $"{where}: {error?.GetType().Name}: {error?.Message}");
+                    if (expected is not null)
+                    {
+                        // Reading less than Parse never fails where Parse succeeds, and reads the same.
+                        Assert.True(actual is not null, $"{where}: Parse read it, the reader threw {error?.Message}");
+                        DatasetAssert.Same(expected, actual, where);
+                        same++;
+                    }
+                    else if (!options.StopBeforePixelData)
+                    {
+                        Assert.True(error is not null, $"{where}: Parse refused it, the reader did not");
+                    }
+                }
+            }
+        }
+
+        Assert.True(same > 0, $"{relativePath}: no corrupted variant was read at all");
+    }
+
     private static DicomFile? TryParse(byte[] bytes, DicomReadOptions? options, out DicomException? error)
     {
         error = null;

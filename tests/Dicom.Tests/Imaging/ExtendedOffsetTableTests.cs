@@ -176,6 +176,17 @@ public sealed class ExtendedOffsetTableTests(ITestOutputHelper output)
         Assert.True(table.Offset > 0);
     }
 
+    [Fact]
+    public void Fragments_are_written_only_in_an_encapsulated_transfer_syntax()
+    {
+        DicomDataset dataset = new DicomDatasetBuilder()
+            .Add("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7")
+            .AddEncapsulatedPixelData([new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 }], FrameOffsetTable.Extended)
+            .Build();
+        Assert.Throws<DicomException>(() => DicomFile.Create(dataset, DicomTransferSyntax.ExplicitVRLittleEndian));
+        Assert.True(DicomFile.Create(dataset, DicomTransferSyntax.FromUid("1.2.840.10008.1.2.4.50")).TransferSyntax.IsEncapsulated);
+    }
+
     /// <summary>Each frame's encoded bytes as the original file stores them (found by its own offset table or fragments).</summary>
     private static List<ReadOnlyMemory<byte>> EncodedFrames(DicomFile file)
     {
