@@ -317,6 +317,32 @@ public sealed class DicomStreamReadingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_deflated_data_set_is_inflated_only_until_its_headers_reach_pixel_data()
+    {
+        // Random pixel data does not compress: the deflate stream is about as long as the file.
+        byte[] noise = new byte[2_000_000];
+        new Random(7).NextBytes(noise);
+        DicomDataset dataset = new DicomDatasetBuilder()
+            .Add("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7")
+            .Add("PatientName", "Deflated^Header")
+            .AddBinary(DicomTag.PixelData, Telemed.Dicom.ValueRepresentations.DicomVR.OB, noise)
+            .Build();
+        using var written = new MemoryStream();
+        DicomFile.Create(dataset, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Write(written);
+        byte[] file = written.ToArray();
+
+        var stream = new TrickleStream(file, 4096);
+        DicomFile header = await DicomFile.ReadAsync(stream, Stop);
+        DicomFile fromPipe = await DicomFile.ReadAsync(SmallSegmentPipe(file), Stop);
+
+        output.WriteLine($"deflated header read took {stream.Consumed} of {file.Length} bytes");
+        Assert.True(stream.Consumed < file.Length / 10, $"{stream.Consumed} of {file.Length} bytes read for the header");
+        DatasetAssert.Same(DicomFile.Parse(file, Stop), header, "stream");
+        DatasetAssert.Same(DicomFile.Parse(file, Stop), fromPipe, "pipe");
+        Assert.Equal("Deflated^Header", header.Dataset.GetString(new DicomTag(0x0010, 0x0010)));
+    }
+
+    [Fact]
     public async Task A_pipe_stops_exactly_even_when_pixel_data_starts_inside_the_first_132_bytes()
     {
         // A bare data set this short could have been a preamble: the pipe examines past the tag but consumes up to it.
