@@ -137,6 +137,91 @@ public sealed class DicomDatasetBuilder
         return Put(new DicomSequence(tag, ReadOnlyMemory<byte>.Empty, -1, false, built, hasUndefinedLength: false));
     }
 
+    /// <summary>Copies an element as it is, e.g. from a parsed data set (values keep their byte order; the writer swaps them).</summary>
+    public DicomDatasetBuilder AddElement(DicomElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        return Put(element);
+    }
+
+    /// <summary>
+    /// Encapsulated Pixel Data (PS3.5 §A.4) from frames already encoded for the file's transfer syntax. Each frame is
+    /// cut into fragments of at most <paramref name="maxFragmentLength"/> bytes (even), the last padded to even length
+    /// with 00H. <see cref="FrameOffsetTable.Basic"/> fills the Basic Offset Table; <see cref="FrameOffsetTable.Extended"/>
+    /// leaves it empty and adds Extended Offset Table (7FE0,0001) and Extended Offset Table Lengths (7FE0,0002) as OV
+    /// (PS3.3 C.7.6.3.1.8): offsets of each frame's first item from the first fragment's item tag, and each frame's
+    /// bytes as stored, padding included, so that a table always matches its fragments exactly.
+    /// </summary>
+    public DicomDatasetBuilder AddEncapsulatedPixelData(
+        IReadOnlyList<ReadOnlyMemory<byte>> frames, FrameOffsetTable offsetTable, int maxFragmentLength = int.MaxValue - 1)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (maxFragmentLength < 2 || maxFragmentLength % 2 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxFragmentLength), maxFragmentLength, "fragments have even length (PS3.5 §A.4)");
+        }
+
+        var fragments = new List<ReadOnlyMemory<byte>>();
+        byte[] offsets = new byte[frames.Count * 8];
+        byte[] lengths = new byte[frames.Count * 8];
+        long position = 0;
+        for (int f = 0; f < frames.Count; f++)
+        {
+            ReadOnlyMemory<byte> frame = frames[f];
+            if (frame.IsEmpty)
+            {
+                throw new DicomException($"frame {f + 1} is empty") { Tag = DicomTag.PixelData };
+            }
+
+            BinaryPrimitives.WriteUInt64LittleEndian(offsets.AsSpan(f * 8), (ulong)position);
+            long stored = 0;
+            for (int at = 0; at < frame.Length; at += maxFragmentLength)
+            {
+                ReadOnlyMemory<byte> part = frame.Slice(at, Math.Min(maxFragmentLength, frame.Length - at));
+                if (part.Length % 2 == 1)
+                {
+                    byte[] padded = new byte[part.Length + 1];
+                    part.CopyTo(padded);
+                    part = padded;
+                }
+
+                fragments.Add(part);
+                stored += part.Length;
+                position += 8 + part.Length; // item tag and length, PS3.5 §7.5
+            }
+
+            BinaryPrimitives.WriteUInt64LittleEndian(lengths.AsSpan(f * 8), (ulong)stored);
+        }
+
+        var extendedOffsets = new DicomTag(0x7FE0, 0x0001);
+        var extendedLengths = new DicomTag(0x7FE0, 0x0002);
+        byte[] basic = [];
+        if (offsetTable == FrameOffsetTable.Extended)
+        {
+            Put(new DicomElement(extendedOffsets, DicomVR.OV, offsets, -1, false));
+            Put(new DicomElement(extendedLengths, DicomVR.OV, lengths, -1, false));
+        }
+        else
+        {
+            elements.Remove(extendedOffsets.Value);
+            elements.Remove(extendedLengths.Value);
+            basic = new byte[frames.Count * 4];
+            for (int f = 0; f < frames.Count; f++)
+            {
+                ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(offsets.AsSpan(f * 8));
+                if (offset > uint.MaxValue)
+                {
+                    throw new DicomException($"frame {f + 1} starts {offset} bytes in, past what a Basic Offset Table holds: use {FrameOffsetTable.Extended}") { Tag = DicomTag.PixelData };
+                }
+
+                BinaryPrimitives.WriteUInt32LittleEndian(basic.AsSpan(f * 4), (uint)offset);
+            }
+        }
+
+        // PS3.5 §A.4: encapsulated Pixel Data is OB of undefined length.
+        return Put(new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, ReadOnlyMemory<byte>.Empty, -1, basic, fragments));
+    }
+
     /// <summary>The data set so far; the builder can go on being used.</summary>
     public DicomDataset Build() => new([.. elements.Values.OrderBy(e => e.Tag.Value)], CharacterSet);
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.IO.Compression;
 using Telemed.Dicom.Data;
 using Telemed.Dicom.Tags;
@@ -52,15 +53,24 @@ public sealed class DicomFile
     /// <summary>
     /// A new file for a data set built in memory (see <see cref="DicomDatasetBuilder"/>): File Meta Information is
     /// made on writing from (0008,0016) and (0008,0018) with this implementation's class UID and version name
-    /// (PS3.10 §7.1 Table 7.1-1); Explicit VR Little Endian unless another native transfer syntax is given.
+    /// (PS3.10 §7.1 Table 7.1-1); Explicit VR Little Endian unless another transfer syntax is given (an encapsulated one
+    /// only when the pixel data is already in fragments).
     /// </summary>
     public static DicomFile Create(DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         DicomTransferSyntax syntax = transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian;
-        if (syntax.IsEncapsulated)
+        // Encapsulated syntaxes need pixel data already encoded and in fragments (DicomDatasetBuilder.AddEncapsulatedPixelData);
+        // fragments in a native syntax would be unreadable (PS3.5 §A.4 applies to encapsulated syntaxes only).
+        bool fragmented = dataset.TryGetElement(DicomTag.PixelData, out DicomElement? pixels) && pixels is DicomFragmentSequence;
+        if (syntax.IsEncapsulated && !fragmented)
         {
             throw new DicomException($"a new data set cannot be written as {syntax}: encapsulated pixel data needs a codec");
+        }
+
+        if (!syntax.IsEncapsulated && fragmented)
+        {
+            throw new DicomException($"encapsulated pixel data cannot be written as {syntax}: decoding it needs a codec");
         }
 
         return new DicomFile(new DicomDataset([], Text.DicomCharacterSet.Default), dataset, syntax, hasPreamble: true, isTransferSyntaxInferred: false);
@@ -142,13 +152,26 @@ public sealed class DicomFile
         }
     }
 
-    /// <summary>Reads a file into memory and parses it; the data set's values are slices of that one buffer.</summary>
+    /// <summary>
+    /// Reads a file into memory and parses it; the data set's values are slices of that one buffer. With
+    /// <see cref="DicomReadOptions.StopBeforePixelData"/> only the bytes before the top-level Pixel Data are read from
+    /// disk (see <see cref="ReadAsync(Stream, DicomReadOptions?, CancellationToken)"/>).
+    /// </summary>
     public static DicomFile Open(string path, DicomReadOptions? options = null)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
         {
             throw new FileNotFoundException($"DICOM file not found: {path}", path);
+        }
+
+        if (options?.StopBeforePixelData == true)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+            // Synchronous reads: the ValueTask has completed when it returns.
+            ValueTask<DicomFile> read = DicomStreamReader.ReadAsync(stream, options, synchronous: true, CancellationToken.None);
+            System.Diagnostics.Debug.Assert(read.IsCompleted, "synchronous reading completes before returning");
+            return read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
         }
 
         if (info.Length > Array.MaxLength)
@@ -159,9 +182,51 @@ public sealed class DicomFile
         return Parse(File.ReadAllBytes(path), options);
     }
 
+    /// <summary>
+    /// Reads a Part 10 file or a bare data set from <paramref name="input"/>, from its current position. Without
+    /// <see cref="DicomReadOptions.StopBeforePixelData"/> the stream is read to its end. With it, element headers are
+    /// scanned as they arrive and reading ends at the top-level Pixel Data (7FE0,0010): its 4 tag bytes are the last
+    /// read (they are what identifies it), and a seekable stream is then put back to the tag's first byte so the
+    /// caller can go on reading the pixel data. A stream that cannot seek keeps those 4 bytes consumed (and, for a
+    /// bare data set whose pixel data starts within its first 132 bytes, up to 132); to continue from a forward-only
+    /// source, read through a PipeReader instead. A Deflated data set (PS3.5 §A.5) is left wherever the inflater
+    /// had read to. The input is buffered as it arrives, never by a length the input declares, up to
+    /// <see cref="DicomReadOptions.MaxFileLength"/>.
+    /// </summary>
+    public static ValueTask<DicomFile> ReadAsync(Stream input, DicomReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return DicomStreamReader.ReadAsync(input, options ?? DicomReadOptions.Default, synchronous: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadAsync(Stream, DicomReadOptions?, CancellationToken)"/>, from a pipe. With
+    /// <see cref="DicomReadOptions.StopBeforePixelData"/> the reader is advanced to exactly the first byte of the
+    /// top-level Pixel Data tag (later bytes may have been examined, not consumed), so the next ReadAsync returns
+    /// the pixel data element. The pipe is not completed.
+    /// </summary>
+    public static ValueTask<DicomFile> ReadAsync(PipeReader input, DicomReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return DicomStreamReader.ReadAsync(input, options ?? DicomReadOptions.Default, cancellationToken);
+    }
+
     public static DicomFile Parse(ReadOnlyMemory<byte> data, DicomReadOptions? options = null)
     {
         options ??= DicomReadOptions.Default;
+        FilePrefix prefix = ReadPrefix(data, options);
+        (DicomTransferSyntax syntax, bool inferred) = DeclaredSyntax(prefix.Meta) is { } declared
+            ? (declared, false)
+            : (InferTransferSyntax(data.Span, prefix.DatasetStart), true);
+        DicomDataset dataset = ParseBody(data, prefix.DatasetStart, syntax, options);
+        return Assemble(data, prefix, syntax, inferred, dataset);
+    }
+
+    /// <summary>Preamble and File Meta Information: where they end and what they hold.</summary>
+    internal readonly record struct FilePrefix(bool HasPreamble, DicomDataset Meta, int DatasetStart);
+
+    internal static FilePrefix ReadPrefix(ReadOnlyMemory<byte> data, DicomReadOptions options)
+    {
         ReadOnlySpan<byte> span = data.Span;
         bool hasPreamble = span.Length >= PreambleLength + 4 && span.Slice(PreambleLength, 4).SequenceEqual("DICM"u8);
         int start = hasPreamble ? PreambleLength + 4 : 0;
@@ -178,25 +243,21 @@ public sealed class DicomFile
             throw DicomException.At(start, null, "\"DICM\" prefix is not followed by File Meta Information (group 0002), PS3.10 §7.1");
         }
 
-        DicomTransferSyntax syntax;
-        bool inferred = false;
-        if (meta.TryGetElement(DicomTag.TransferSyntaxUid, out DicomElement? tsElement) && tsElement.VR == DicomVR.UI
-            && tsElement.GetUid().Length > 0)
-        {
-            syntax = DicomTransferSyntax.FromUid(tsElement.GetUid());
-        }
-        else
-        {
-            syntax = InferTransferSyntax(span, start);
-            inferred = true;
-        }
-
-        DicomDataset dataset = ParseBody(data, start, syntax, options);
-        return new DicomFile(meta, dataset, syntax, hasPreamble, inferred)
-        {
-            Preamble = hasPreamble ? data[..PreambleLength] : ReadOnlyMemory<byte>.Empty,
-        };
+        return new FilePrefix(hasPreamble, meta, start);
     }
+
+    /// <summary>The transfer syntax (0002,0010) names, or null when it is absent or empty.</summary>
+    internal static DicomTransferSyntax? DeclaredSyntax(DicomDataset meta) =>
+        meta.TryGetElement(DicomTag.TransferSyntaxUid, out DicomElement? tsElement) && tsElement.VR == DicomVR.UI
+            && tsElement.GetUid().Length > 0
+            ? DicomTransferSyntax.FromUid(tsElement.GetUid())
+            : null;
+
+    internal static DicomFile Assemble(ReadOnlyMemory<byte> data, FilePrefix prefix, DicomTransferSyntax syntax, bool inferred, DicomDataset dataset) =>
+        new(prefix.Meta, dataset, syntax, prefix.HasPreamble, inferred)
+        {
+            Preamble = prefix.HasPreamble ? data[..PreambleLength] : ReadOnlyMemory<byte>.Empty,
+        };
 
     internal static DicomDataset ParseBody(ReadOnlyMemory<byte> data, int start, DicomTransferSyntax syntax, DicomReadOptions options)
     {
@@ -207,6 +268,12 @@ public sealed class DicomFile
             start = 0;
         }
 
+        return ParseNative(data, start, syntax, options);
+    }
+
+    /// <summary>The data set as encoded (for a Deflated transfer syntax: already inflated).</summary>
+    internal static DicomDataset ParseNative(ReadOnlyMemory<byte> data, int start, DicomTransferSyntax syntax, DicomReadOptions options)
+    {
         DicomDataset dataset = new DicomParser(data, start, options).ReadDataset(syntax);
         Text.CharacterSetFallback.Apply(dataset, options.FallbackCharacterSet);
         return dataset;
@@ -217,7 +284,7 @@ public sealed class DicomFile
     /// and the byte order is the one that reads the first group as the smaller number (data sets start low, usually
     /// 0008); otherwise Implicit VR Little Endian, the default transfer syntax (PS3.5 §10.1).
     /// </summary>
-    private static DicomTransferSyntax InferTransferSyntax(ReadOnlySpan<byte> span, int start)
+    internal static DicomTransferSyntax InferTransferSyntax(ReadOnlySpan<byte> span, int start)
     {
         if (span.Length - start < 8)
         {

@@ -11,6 +11,12 @@ internal static class ImageTags
 {
     public static DicomTag SamplesPerPixel { get; } = new(0x0028, 0x0002);
 
+    /// <summary>PS3.3 C.7.6.3.1.8: 64-bit offsets of each frame's first fragment item (OV).</summary>
+    public static DicomTag ExtendedOffsetTable { get; } = new(0x7FE0, 0x0001);
+
+    /// <summary>PS3.3 C.7.6.3.1.8: 64-bit byte length of each frame (OV); required when the table is present.</summary>
+    public static DicomTag ExtendedOffsetTableLengths { get; } = new(0x7FE0, 0x0002);
+
     public static DicomTag PhotometricInterpretation { get; } = new(0x0028, 0x0004);
 
     public static DicomTag PlanarConfiguration { get; } = new(0x0028, 0x0006);

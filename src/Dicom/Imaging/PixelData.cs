@@ -140,7 +140,7 @@ public sealed class PixelData
         {
             RequireCodec();
             byte[] frame = new byte[FrameLength];
-            ReadOnlyMemory<byte> encoded = EncapsulatedFrames.Get(fragments, index, FrameCount, out long fileOffset);
+            ReadOnlyMemory<byte> encoded = EncapsulatedFrames.Get(Dataset, fragments, index, FrameCount, out long fileOffset);
             if (isJpeg)
             {
                 JpegFrameDecoder.Decode(encoded, frame, new JpegFrameExpectation(Rows, Columns, SamplesPerPixel, BitsAllocated),
