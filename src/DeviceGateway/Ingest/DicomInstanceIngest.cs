@@ -106,10 +106,9 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
     private static async Task<DicomFile> ReadHeader(BlobWriter writer, CancellationToken cancellationToken)
     {
         // Everything up to the pixel data: the routing fields, and an ECG's waveform (group 5400 comes before 7FE0).
+        // Only the header prefix is read back: a 15 MB image costs a few kilobytes here.
         await using FileStream written = writer.OpenWritten();
-        byte[] bytes = new byte[written.Length];
-        await written.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-        return DicomFile.Parse(bytes, HeaderOnly);
+        return await DicomFile.ReadAsync(written, HeaderOnly, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>PS3.4 B.2.3: the data set must be the instance the command announced (A900 otherwise).</summary>
