@@ -12,7 +12,7 @@ namespace Telemed.Dicom.Imaging;
 /// <summary>
 /// A view over Pixel Data (7FE0,0010) described by the Image Pixel module (PS3.3 C.7.6.3) and Number of Frames
 /// (C.7.6.6). Native frames are slices of the parsed buffer; RLE Lossless (PS3.5 Annex G) and JPEG Baseline, Extended
-/// and Lossless frames (PS3.5 §A.4.1) are decoded on request, JPEG-LS (§A.4.3) and JPEG 2000 (§A.4.4, §A.4.6) too when
+/// and Lossless frames (PS3.5 §A.4.1) are decoded on request, JPEG-LS (§A.4.3) and JPEG 2000 and HTJ2K (§A.4.4) too when
 /// Debian's libcharls2 and libopenjp2-7 are installed; other encapsulated transfer syntaxes are recognised but have no
 /// codec in this slice.
 /// </summary>
@@ -143,8 +143,7 @@ public sealed class PixelData
     /// <summary>
     /// The bytes of one frame. Native pixel data: a slice of the file buffer, no copy. RLE Lossless: the frame decoded
     /// into a new buffer in the layout native pixel data would have (little endian, the file's Planar Configuration).
-    /// JPEG, JPEG-LS and JPEG 2000: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says;
-    /// signed samples narrower than Bits Allocated are sign-extended.
+    /// JPEG, JPEG-LS and JPEG 2000: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says.
     /// </summary>
     public ReadOnlyMemory<byte> GetFrame(int index)
     {

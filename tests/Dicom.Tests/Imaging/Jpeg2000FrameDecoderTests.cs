@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Telemed.Dicom.Tests.Imaging;
 
 /// <summary>
-/// JPEG 2000 and HTJ2K frames (PS3.5 §A.4.4, §A.4.6) decoded through Debian's libopenjp2-7 against GDCM's
+/// JPEG 2000 and HTJ2K frames (PS3.5 §A.4.4; ISO/IEC 15444-1 and -15) decoded through Debian's libopenjp2-7 against GDCM's
 /// <c>gdcmconv --raw</c> on every such file of the corpus. GDCM drives the same OpenJPEG through its own glue (stream
 /// handling, colour and sign conventions), so every frame, lossless or not, must come out equal sample for sample.
 /// </summary>

@@ -95,7 +95,7 @@ public sealed class PixelDataTests
     [Fact]
     public void Other_codecs_are_reported_as_not_available()
     {
-        // JPEG XL (PS3.5 §A.4.11) has no codec here; its YBR_FULL_422 would otherwise be the first complaint.
+        // JPEG XL has no codec here; its YBR_FULL_422 would otherwise be the first complaint.
         var error = Assert.Throws<DicomException>(() => PixelData.FromFile(DicomFile.Open(TestData.PathOf("dcm4che/will-jxl.dcm"))).GetFrame(0));
         Assert.StartsWith("codec not available for ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("(1.2.840.10008.1.2.4.111)", error.Message, StringComparison.Ordinal);

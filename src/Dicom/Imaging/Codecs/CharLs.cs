@@ -24,8 +24,6 @@ internal sealed unsafe class CharLs
 
     public delegate* unmanaged[Cdecl]<nint, FrameInfo*, int> GetFrameInfo { get; private init; }
 
-    public delegate* unmanaged[Cdecl]<nint, int, int*, int> GetNearLossless { get; private init; }
-
     public delegate* unmanaged[Cdecl]<nint, int*, int> GetInterleaveMode { get; private init; }
 
     public delegate* unmanaged[Cdecl]<nint, uint, nuint*, int> GetDestinationSize { get; private init; }
@@ -39,14 +37,14 @@ internal sealed unsafe class CharLs
 
     private static CharLs? Bind(nint library)
     {
-        nint[] exports = new nint[10];
         string[] names =
         [
             "charls_jpegls_decoder_create", "charls_jpegls_decoder_destroy", "charls_jpegls_decoder_set_source_buffer",
-            "charls_jpegls_decoder_read_header", "charls_jpegls_decoder_get_frame_info", "charls_jpegls_decoder_get_near_lossless",
+            "charls_jpegls_decoder_read_header", "charls_jpegls_decoder_get_frame_info",
             "charls_jpegls_decoder_get_interleave_mode", "charls_jpegls_decoder_get_destination_size",
             "charls_jpegls_decoder_decode_to_buffer", "charls_get_error_message",
         ];
+        nint[] exports = new nint[names.Length];
         for (int i = 0; i < names.Length; i++)
         {
             if (!NativeLibrary.TryGetExport(library, names[i], out exports[i]))
@@ -62,11 +60,10 @@ internal sealed unsafe class CharLs
             SetSourceBuffer = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, int>)exports[2],
             ReadHeader = (delegate* unmanaged[Cdecl]<nint, int>)exports[3],
             GetFrameInfo = (delegate* unmanaged[Cdecl]<nint, FrameInfo*, int>)exports[4],
-            GetNearLossless = (delegate* unmanaged[Cdecl]<nint, int, int*, int>)exports[5],
-            GetInterleaveMode = (delegate* unmanaged[Cdecl]<nint, int*, int>)exports[6],
-            GetDestinationSize = (delegate* unmanaged[Cdecl]<nint, uint, nuint*, int>)exports[7],
-            DecodeToBuffer = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, uint, int>)exports[8],
-            GetErrorMessage = (delegate* unmanaged[Cdecl]<int, byte*>)exports[9],
+            GetInterleaveMode = (delegate* unmanaged[Cdecl]<nint, int*, int>)exports[5],
+            GetDestinationSize = (delegate* unmanaged[Cdecl]<nint, uint, nuint*, int>)exports[6],
+            DecodeToBuffer = (delegate* unmanaged[Cdecl]<nint, byte*, nuint, uint, int>)exports[7],
+            GetErrorMessage = (delegate* unmanaged[Cdecl]<int, byte*>)exports[8],
         };
     }
 

@@ -6,7 +6,7 @@ using Telemed.Dicom.Tags;
 namespace Telemed.Dicom.Imaging.Codecs;
 
 /// <summary>
-/// Decodes one frame of JPEG 2000 pixel data (PS3.5 §A.4.4, §A.4.6: ISO/IEC 15444-1, and 15444-15 HTJ2K) with
+/// Decodes one frame of JPEG 2000 pixel data (PS3.5 §A.4.4: ISO/IEC 15444-1; and HTJ2K, ISO/IEC 15444-15) with
 /// OpenJPEG into the layout native pixel data has: colour-by-pixel, little endian, Bits Allocated per sample. A
 /// multi-component transform in the codestream (YBR_ICT, YBR_RCT) is undone by OpenJPEG, so colour comes out RGB.
 /// </summary>

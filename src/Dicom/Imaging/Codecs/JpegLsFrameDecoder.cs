@@ -30,7 +30,7 @@ internal static unsafe class JpegLsFrameDecoder
     /// <summary>
     /// Decodes <paramref name="encoded"/> into <paramref name="destination"/>. Samples narrower than Bits Allocated
     /// are sign-extended when <paramref name="signed"/> (Pixel Representation 1): JPEG-LS itself only knows unsigned
-    /// samples, so a signed frame was encoded as its two's complement bit pattern (PS3.5 §8.2.3).
+    /// samples (ISO/IEC 14495-1), so a signed frame carries its two's complement bit pattern.
     /// </summary>
     public static void Decode(ReadOnlyMemory<byte> encoded, byte[] destination, JpegFrameExpectation expected, bool signed, long fileOffset)
     {
