@@ -106,8 +106,8 @@ internal static unsafe class JpegLsFrameDecoder
     }
 
     /// <summary>
-    /// A cut-short frame is refused before CharLS sees it: CharLS 2.4.1 reads past the end of a truncated scan as if
-    /// it were zero bits and takes seconds per frame to give up. ISO/IEC 14495-1 §C.1.3 ends every image with EOI;
+    /// A cut-short frame is refused before CharLS sees it: CharLS 2.4.1 takes seconds to give up on a scan that runs
+    /// into the end of its buffer (13.8 s for a 64 × 64 frame cut at 3000 of 4430 bytes). ISO/IEC 14495-1 §C.1.3 ends every image with EOI;
     /// PS3.5 §A.4 may add one padding byte to make the fragment even (0x00; some encoders write 0xFF).
     /// </summary>
     private static void RequireEndOfImage(ReadOnlySpan<byte> stream, long fileOffset)
