@@ -13,7 +13,8 @@ namespace Telemed.Benchmarks;
 /// <summary>
 /// Telemed.Dicom side by side with DCMTK 3.6.7 in one run, so that the shared machine's load hits both alike; compare
 /// each pair as a ratio. DCMTK times include starting its process once per call (the "process start" row is that cost
-/// alone), which is how a user or a script runs it. Categories pair the rows: corpus parse, render, JPEG decode.
+/// alone), which is how a user or a script runs it. Categories pair the rows: corpus parse, render, JPEG decode,
+/// JPEG-LS decode (CharLS via P/Invoke vs dcmdjpls), JPEG 2000 decode (OpenJPEG via P/Invoke vs GDCM's gdcmconv).
 /// In-process toolchain: the CLI's SkiaSharp natives load without a generated project.
 /// </summary>
 [MemoryDiagnoser]
@@ -29,6 +30,8 @@ public class DicomVsDcmtkBenchmarks
     private string _workDirectory = "";
     private string _phantom = "";
     private string _jpegLossless = "";
+    private string _jpegLs = "";
+    private string _jpeg2000 = "";
 
     [GlobalSetup]
     public void Setup()
@@ -41,9 +44,14 @@ public class DicomVsDcmtkBenchmarks
         PhantomRadiograph.Write(_phantom);
         // fo-dicom's GH133.dcm: a 3062 × 2394 mammogram, 12 of 16 bits, JPEG Lossless SV1 (1.2.840.10008.1.2.4.70).
         _jpegLossless = Path.Combine(root, "fo-dicom", "tests", "GH133.dcm");
+        // pylibjpeg-data's RG2_JLSL.dcm: a 1760 × 2140 CR, 10 of 16 bits, JPEG-LS Lossless (1.2.840.10008.1.2.4.80).
+        _jpegLs = Path.Combine(root, "pylibjpeg-data", "JPEGLSLossless", "RG2_JLSL.dcm");
+        // pydicom-data's RG3_J2KR.dcm: a 1760 × 1760 CR, 10 of 16 bits, JPEG 2000 Lossless (1.2.840.10008.1.2.4.90).
+        _jpeg2000 = Path.Combine(root, "pydicom-data", "RG3_J2KR.dcm");
 
         // A peer that fails fast would look fast: check that each DCMTK command does its work.
-        if (Dcm2pnmPhantom() != 0 || DcmdjpegLossless() != 0 || RenderPhantom() == 0 || DecodeJpegLossless() != 3062 * 2394 * 2)
+        if (Dcm2pnmPhantom() != 0 || DcmdjpegLossless() != 0 || RenderPhantom() == 0 || DecodeJpegLossless() != 3062 * 2394 * 2
+            || DcmdjplsLossless() != 0 || DecodeJpegLs() != 1760 * 2140 * 2 || GdcmconvJpeg2000() != 0 || DecodeJpeg2000() != 1760 * 1760 * 2)
         {
             throw new InvalidOperationException("a DCMTK command or our decoder failed on the benchmark files");
         }
@@ -104,6 +112,22 @@ public class DicomVsDcmtkBenchmarks
     [Benchmark(Description = "dcmdjpeg: same file to a native file")]
     [BenchmarkCategory("c jpeg")]
     public int DcmdjpegLossless() => Shell("exec dcmdjpeg \"$1\" \"$2\"", [_jpegLossless, Path.Combine(_workDirectory, "dcmdjpeg.dcm")]);
+
+    [Benchmark(Description = "ours: JPEG-LS lossless 1760x2140 16-bit frame decode")]
+    [BenchmarkCategory("e jpeg-ls")]
+    public int DecodeJpegLs() => PixelData.FromFile(DicomFile.Open(_jpegLs)).GetFrame(0).Length;
+
+    [Benchmark(Description = "dcmdjpls: same file to a native file")]
+    [BenchmarkCategory("e jpeg-ls")]
+    public int DcmdjplsLossless() => Shell("exec dcmdjpls \"$1\" \"$2\"", [_jpegLs, Path.Combine(_workDirectory, "dcmdjpls.dcm")]);
+
+    [Benchmark(Description = "ours: JPEG 2000 lossless 1760x1760 16-bit frame decode")]
+    [BenchmarkCategory("f jpeg 2000")]
+    public int DecodeJpeg2000() => PixelData.FromFile(DicomFile.Open(_jpeg2000)).GetFrame(0).Length;
+
+    [Benchmark(Description = "gdcmconv --raw: same file to a native file")]
+    [BenchmarkCategory("f jpeg 2000")]
+    public int GdcmconvJpeg2000() => Shell("exec gdcmconv --raw \"$1\" \"$2\"", [_jpeg2000, Path.Combine(_workDirectory, "gdcmconv.dcm")]);
 
     /// <summary>The cost a DCMTK row carries for starting a process at all.</summary>
     [Benchmark(Description = "process start alone (sh -c true)")]

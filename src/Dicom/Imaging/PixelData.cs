@@ -12,8 +12,9 @@ namespace Telemed.Dicom.Imaging;
 /// <summary>
 /// A view over Pixel Data (7FE0,0010) described by the Image Pixel module (PS3.3 C.7.6.3) and Number of Frames
 /// (C.7.6.6). Native frames are slices of the parsed buffer; RLE Lossless (PS3.5 Annex G) and JPEG Baseline, Extended
-/// and Lossless frames (PS3.5 §A.4.1) are decoded on request; other encapsulated transfer syntaxes are recognised but
-/// have no codec in this slice.
+/// and Lossless frames (PS3.5 §A.4.1) are decoded on request, JPEG-LS (§A.4.3) and JPEG 2000 and HTJ2K (§A.4.4) too when
+/// Debian's libcharls2 and libopenjp2-7 are installed; other encapsulated transfer syntaxes are recognised but have no
+/// codec in this slice.
 /// </summary>
 public sealed class PixelData
 {
@@ -21,6 +22,8 @@ public sealed class PixelData
 
     private readonly DicomElement element;
     private readonly bool isJpeg;
+    private readonly bool isJpegLs;
+    private readonly bool isJpeg2000;
 
     /// <summary>The Photometric Interpretation as stored; differs from the decoded one only for JPEG YBR.</summary>
     private readonly PhotometricInterpretation parsed;
@@ -37,10 +40,13 @@ public sealed class PixelData
         BitsStored = Required(dataset, ImageTags.BitsStored);
         HighBit = Required(dataset, ImageTags.HighBit);
         IsSigned = Required(dataset, ImageTags.PixelRepresentation) == 1;
-        isJpeg = JpegFrameDecoder.Handles(transferSyntax.Uid) && element is DicomFragmentSequence;
-        // PS3.3 C.7.6.3.1.3: Planar Configuration is present only when Samples per Pixel > 1. A JPEG decoder always
-        // gives colour-by-pixel, whatever the (then meaningless) attribute says.
-        IsPlanar = !isJpeg && SamplesPerPixel > 1 && dataset.TryGetElement(ImageTags.PlanarConfiguration, out DicomElement? planar)
+        bool encapsulated = element is DicomFragmentSequence;
+        isJpeg = JpegFrameDecoder.Handles(transferSyntax.Uid) && encapsulated;
+        isJpegLs = JpegLsFrameDecoder.Handles(transferSyntax.Uid) && encapsulated;
+        isJpeg2000 = Jpeg2000FrameDecoder.Handles(transferSyntax.Uid) && encapsulated;
+        // PS3.3 C.7.6.3.1.3: Planar Configuration is present only when Samples per Pixel > 1. The JPEG family's
+        // decoders always give colour-by-pixel, whatever the (then meaningless) attribute says.
+        IsPlanar = !(isJpeg || isJpegLs || isJpeg2000) && SamplesPerPixel > 1 && dataset.TryGetElement(ImageTags.PlanarConfiguration, out DicomElement? planar)
             && planar.Length >= 2 && planar.GetUInt16() == 1;
         FrameCount = dataset.TryGetElement(ImageTags.NumberOfFrames, out DicomElement? frames) && frames.ValueCount > 0
             ? frames.GetInt32()
@@ -49,6 +55,12 @@ public sealed class PixelData
         string photometric = dataset.GetStringOrNull(ImageTags.PhotometricInterpretation)?.Trim() ?? "";
         PhotometricInterpretationName = photometric;
         PhotometricInterpretation? stored = ParsePhotometric(photometric);
+        if (stored is null && isJpeg2000 && photometric is "YBR_ICT" or "YBR_RCT")
+        {
+            // PS3.3 C.7.6.3.1.2: these name the codestream's multi-component transform, which the decoder undoes.
+            stored = PhotometricInterpretation.Rgb;
+        }
+
         if (stored is null)
         {
             RequireCodec();
@@ -86,7 +98,8 @@ public sealed class PixelData
     /// <summary>
     /// How the decoded frame's samples are to be read: the file's Photometric Interpretation, except that JPEG lossy
     /// YBR_FULL and YBR_FULL_422 frames are converted to RGB while decoding and JPEG lossless YBR frames come out
-    /// as full-resolution YBR_FULL (the codec does the subsampling, PS3.5 §8.2.1).
+    /// as full-resolution YBR_FULL (the codec does the subsampling, PS3.5 §8.2.1); JPEG 2000 YBR_ICT and YBR_RCT
+    /// frames come out RGB (the codec undoes the multi-component transform, PS3.5 §8.2.4).
     /// </summary>
     public PhotometricInterpretation PhotometricInterpretation { get; }
 
@@ -95,7 +108,7 @@ public sealed class PixelData
 
     public int FrameCount { get; }
 
-    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded RLE and JPEG frames are little endian.</summary>
+    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded frames are little endian.</summary>
     public bool IsEncapsulated => element is DicomFragmentSequence;
 
     /// <summary>Samples of one frame as decoded: Rows × Columns × Samples per Pixel (YBR_FULL_422 is expanded).</summary>
@@ -130,7 +143,7 @@ public sealed class PixelData
     /// <summary>
     /// The bytes of one frame. Native pixel data: a slice of the file buffer, no copy. RLE Lossless: the frame decoded
     /// into a new buffer in the layout native pixel data would have (little endian, the file's Planar Configuration).
-    /// JPEG: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says.
+    /// JPEG, JPEG-LS and JPEG 2000: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says.
     /// </summary>
     public ReadOnlyMemory<byte> GetFrame(int index)
     {
@@ -141,10 +154,23 @@ public sealed class PixelData
             RequireCodec();
             byte[] frame = new byte[FrameLength];
             ReadOnlyMemory<byte> encoded = EncapsulatedFrames.Get(Dataset, fragments, index, FrameCount, out long fileOffset);
+            var expected = new JpegFrameExpectation(Rows, Columns, SamplesPerPixel, BitsAllocated);
             if (isJpeg)
             {
-                JpegFrameDecoder.Decode(encoded, frame, new JpegFrameExpectation(Rows, Columns, SamplesPerPixel, BitsAllocated),
+                JpegFrameDecoder.Decode(encoded, frame, expected,
                     toRgb: parsed != PhotometricInterpretation && PhotometricInterpretation == PhotometricInterpretation.Rgb, fileOffset);
+                return frame;
+            }
+
+            if (isJpegLs)
+            {
+                JpegLsFrameDecoder.Decode(encoded, frame, expected, IsSigned, fileOffset);
+                return frame;
+            }
+
+            if (isJpeg2000)
+            {
+                Jpeg2000FrameDecoder.Decode(encoded, frame, expected, fileOffset);
                 return frame;
             }
 
@@ -243,9 +269,19 @@ public sealed class PixelData
 
     private void RequireCodec()
     {
-        if (TransferSyntax.IsEncapsulated && TransferSyntax.Uid != RleLosslessUid && !JpegFrameDecoder.Handles(TransferSyntax.Uid))
+        string uid = TransferSyntax.Uid;
+        if (!TransferSyntax.IsEncapsulated || uid == RleLosslessUid || JpegFrameDecoder.Handles(uid))
         {
-            throw new DicomException($"codec not available for {TransferSyntax.Name} ({TransferSyntax.Uid})")
+            return;
+        }
+
+        // The native codecs are optional: their absence says which package to install.
+        string? problem = JpegLsFrameDecoder.Handles(uid) ? JpegLsFrameDecoder.Unavailability()
+            : Jpeg2000FrameDecoder.Handles(uid) ? Jpeg2000FrameDecoder.Unavailability()
+            : $"codec not available for {TransferSyntax.Name} ({uid})";
+        if (problem is not null)
+        {
+            throw new DicomException(problem)
             {
                 Offset = element.Offset,
                 Tag = DicomTag.PixelData,
@@ -278,6 +314,8 @@ public sealed class PixelData
 
         if (PhotometricInterpretation == PhotometricInterpretation.YbrFull422 && (Columns % 2 != 0 || IsPlanar || IsEncapsulated))
         {
+            // A frame no codec here can decode says so first; that is the more useful of the two problems.
+            RequireCodec();
             throw Problem("YBR_FULL_422 needs an even number of Columns, Planar Configuration 0 and native pixel data");
         }
 

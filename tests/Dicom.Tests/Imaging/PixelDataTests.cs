@@ -92,13 +92,13 @@ public sealed class PixelDataTests
         }
     }
 
-    [Theory]
-    [InlineData("dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_bot_jpeg_ls.80.dcm", "JPEGLSLossless")]
-    [InlineData("pydicom/test_files/JPEG2000.dcm", "JPEG2000")]
-    public void Other_codecs_are_reported_as_not_available(string relativePath, string name)
+    [Fact]
+    public void Other_codecs_are_reported_as_not_available()
     {
-        var error = Assert.Throws<DicomException>(() => PixelData.FromFile(DicomFile.Open(TestData.PathOf(relativePath))).GetFrame(0));
-        Assert.StartsWith("codec not available for " + name, error.Message, StringComparison.Ordinal);
+        // JPEG XL has no codec here; its YBR_FULL_422 would otherwise be the first complaint.
+        var error = Assert.Throws<DicomException>(() => PixelData.FromFile(DicomFile.Open(TestData.PathOf("dcm4che/will-jxl.dcm"))).GetFrame(0));
+        Assert.StartsWith("codec not available for ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(1.2.840.10008.1.2.4.111)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
