@@ -109,6 +109,13 @@ public sealed class PixelData
     /// <summary>Frame bytes are big endian (native pixel data in Explicit VR Big Endian).</summary>
     private bool FrameIsBigEndian => !IsEncapsulated && element.IsBigEndian && BitsAllocated > 8;
 
+    /// <summary>
+    /// 8-bit samples in an OW value of Explicit VR Big Endian: PS3.5 §A.3 swaps the bytes of every 16-bit word, so
+    /// the two samples of each word are stored in reverse order (as DCMTK reads them). Frames of even length only.
+    /// </summary>
+    internal bool HasSwappedSamplePairs => !IsEncapsulated && element.IsBigEndian && BitsAllocated == 8
+        && element.VR == ValueRepresentations.DicomVR.OW && FrameLength % 2 == 0;
+
     public static PixelData FromFile(DicomFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -226,7 +233,7 @@ public sealed class PixelData
         }
     }
 
-    private SampleFormat Format => new(BitsAllocated, BitsStored, HighBit, IsSigned, FrameIsBigEndian);
+    private SampleFormat Format => new(BitsAllocated, BitsStored, HighBit, IsSigned, FrameIsBigEndian, HasSwappedSamplePairs);
 
     private void RequireDestination(int length)
     {
@@ -324,9 +331,10 @@ public sealed class PixelData
 
     /// <summary>How one stored sample becomes an integer; a struct so the per-sample read inlines.</summary>
     [StructLayout(LayoutKind.Auto)]
-    private readonly struct SampleFormat(int bitsAllocated, int bitsStored, int highBit, bool signed, bool bigEndian)
+    private readonly struct SampleFormat(int bitsAllocated, int bitsStored, int highBit, bool signed, bool bigEndian, bool swappedPairs)
     {
         private readonly bool wide = bitsAllocated == 16;
+        private readonly int pairSwap = swappedPairs ? 1 : 0;
         private readonly int shift = highBit + 1 - bitsStored;
         private readonly int mask = (int)((1L << bitsStored) - 1);
         private readonly int signBit = signed ? 1 << (bitsStored - 1) : 0;
@@ -335,7 +343,7 @@ public sealed class PixelData
         public int Read(ReadOnlySpan<byte> frame, int sample)
         {
             int raw = !wide
-                ? frame[sample]
+                ? frame[sample ^ pairSwap]
                 : bigEndian
                     ? BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(sample * 2, 2))
                     : BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(sample * 2, 2));
