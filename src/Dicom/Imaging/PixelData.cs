@@ -95,7 +95,10 @@ public sealed class PixelData
 
     public int FrameCount { get; }
 
-    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded RLE and JPEG frames are little endian.</summary>
+    /// <summary>
+    /// Native frames are encoded in the transfer syntax's byte order (8-bit OW in big endian excepted, which is
+    /// returned in sample order); decoded RLE and JPEG frames are little endian.
+    /// </summary>
     public bool IsEncapsulated => element is DicomFragmentSequence;
 
     /// <summary>Samples of one frame as decoded: Rows × Columns × Samples per Pixel (YBR_FULL_422 is expanded).</summary>
@@ -111,10 +114,10 @@ public sealed class PixelData
 
     /// <summary>
     /// 8-bit samples in an OW value of Explicit VR Big Endian: PS3.5 §A.3 swaps the bytes of every 16-bit word, so
-    /// the two samples of each word are stored in reverse order (as DCMTK reads them). Frames of even length only.
+    /// the two samples of each word are stored in reverse order (DCMTK reads them so too).
     /// </summary>
-    internal bool HasSwappedSamplePairs => !IsEncapsulated && element.IsBigEndian && BitsAllocated == 8
-        && element.VR == ValueRepresentations.DicomVR.OW && FrameLength % 2 == 0;
+    private bool HasSwappedSamplePairs => !IsEncapsulated && element.IsBigEndian && BitsAllocated == 8
+        && element.VR == ValueRepresentations.DicomVR.OW;
 
     public static PixelData FromFile(DicomFile file)
     {
@@ -157,6 +160,21 @@ public sealed class PixelData
 
             RleDecoder.Decode(encoded.Span, frame, new RleFrameLayout(Rows, Columns, SamplesPerPixel, BitsAllocated, IsPlanar), fileOffset);
             return frame;
+        }
+
+        if (HasSwappedSamplePairs)
+        {
+            // Unswapped by absolute position in the value: an odd-length frame may start or end mid-word, and the
+            // value's padding byte holds the partner of the last sample.
+            ReadOnlySpan<byte> value = element.Value.Span;
+            byte[] unswapped = new byte[FrameLength];
+            int start = index * FrameLength;
+            for (int i = 0; i < unswapped.Length; i++)
+            {
+                unswapped[i] = value[(start + i) ^ 1];
+            }
+
+            return unswapped;
         }
 
         return element.Value.Slice(index * FrameLength, FrameLength);
@@ -233,7 +251,7 @@ public sealed class PixelData
         }
     }
 
-    private SampleFormat Format => new(BitsAllocated, BitsStored, HighBit, IsSigned, FrameIsBigEndian, HasSwappedSamplePairs);
+    private SampleFormat Format => new(BitsAllocated, BitsStored, HighBit, IsSigned, FrameIsBigEndian);
 
     private void RequireDestination(int length)
     {
@@ -331,10 +349,9 @@ public sealed class PixelData
 
     /// <summary>How one stored sample becomes an integer; a struct so the per-sample read inlines.</summary>
     [StructLayout(LayoutKind.Auto)]
-    private readonly struct SampleFormat(int bitsAllocated, int bitsStored, int highBit, bool signed, bool bigEndian, bool swappedPairs)
+    private readonly struct SampleFormat(int bitsAllocated, int bitsStored, int highBit, bool signed, bool bigEndian)
     {
         private readonly bool wide = bitsAllocated == 16;
-        private readonly int pairSwap = swappedPairs ? 1 : 0;
         private readonly int shift = highBit + 1 - bitsStored;
         private readonly int mask = (int)((1L << bitsStored) - 1);
         private readonly int signBit = signed ? 1 << (bitsStored - 1) : 0;
@@ -343,7 +360,7 @@ public sealed class PixelData
         public int Read(ReadOnlySpan<byte> frame, int sample)
         {
             int raw = !wide
-                ? frame[sample ^ pairSwap]
+                ? frame[sample]
                 : bigEndian
                     ? BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(sample * 2, 2))
                     : BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(sample * 2, 2));

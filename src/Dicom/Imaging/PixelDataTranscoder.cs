@@ -39,17 +39,15 @@ public static class PixelDataTranscoder
         var layout = new RleFrameLayout(pixels.Rows, pixels.Columns, pixels.SamplesPerPixel, pixels.BitsAllocated, pixels.IsPlanar);
         var encoded = new ArrayBufferWriter<byte>(Math.Max(256, pixels.FrameLength * pixels.FrameCount / 2));
         int[] frameEnds = new int[pixels.FrameCount];
-        bool swapped = file.TransferSyntax.IsBigEndian && (pixels.BitsAllocated > 8 || pixels.HasSwappedSamplePairs);
-        byte[]? littleEndian = swapped ? new byte[pixels.FrameLength] : null;
+        byte[]? littleEndian = file.TransferSyntax.IsBigEndian && pixels.BitsAllocated > 8 ? new byte[pixels.FrameLength] : null;
         for (int frame = 0; frame < pixels.FrameCount; frame++)
         {
             ReadOnlySpan<byte> native = pixels.GetFrame(frame).Span;
             if (littleEndian is not null)
             {
                 // PS3.5 Annex G codes the bytes of each sample most significant first from the sample's value, so a
-                // big endian frame (or 8-bit samples swapped in OW words, §A.3) first gets the little endian layout
-                // RleFrameLayout describes.
-                SwapToLittleEndian(native, littleEndian, Math.Max(16, pixels.BitsAllocated));
+                // big endian frame is first brought into the little endian layout RleFrameLayout describes.
+                SwapToLittleEndian(native, littleEndian, pixels.BitsAllocated);
                 native = littleEndian;
             }
 

@@ -112,18 +112,19 @@ public sealed class RleEncoderTests(ITestOutputHelper output)
     }
 
     /// <summary>DCMTK reads 8-bit OW in big endian as word-swapped (PS3.5 §A.3); our samples must agree with it.</summary>
-    [Fact]
-    public void Eight_bit_OW_big_endian_decodes_like_its_little_endian_twin()
+    [Theory]
+    [InlineData("pydicom-data/OBXXXX1A_expb_2frame.dcm", "pydicom-data/OBXXXX1A_2frame.dcm")]
+    [InlineData("pydicom/test_files/SC_rgb_small_odd_big_endian.dcm", "pydicom/test_files/SC_rgb_small_odd.dcm")]
+    public void Eight_bit_OW_big_endian_frames_equal_their_little_endian_twins(string bigEndian, string littleEndian)
     {
-        PixelData big = PixelData.FromFile(DicomFile.Open(TestData.PathOf("pydicom-data/OBXXXX1A_expb.dcm")));
-        PixelData little = PixelData.FromFile(DicomFile.Open(TestData.PathOf("pydicom-data/OBXXXX1A.dcm")));
-        Assert.True(big.HasSwappedSamplePairs);
-        int[] a = new int[big.SamplesPerFrame];
-        int[] b = new int[little.SamplesPerFrame];
-        big.DecodeFrame(0, a);
-        little.DecodeFrame(0, b);
-        Assert.Equal(b, a);
-        Assert.False(big.GetFrame(0).Span.SequenceEqual(little.GetFrame(0).Span), "the raw frames differ by the word swap");
+        DicomFile bigFile = DicomFile.Open(TestData.PathOf(bigEndian));
+        Assert.Equal("OW", bigFile.Dataset[Telemed.Dicom.Tags.DicomTag.PixelData].VR.ToString());
+        PixelData big = PixelData.FromFile(bigFile);
+        PixelData little = PixelData.FromFile(DicomFile.Open(TestData.PathOf(littleEndian)));
+        for (int frame = 0; frame < little.FrameCount; frame++)
+        {
+            AssertSameBytes(little.GetFrame(frame).Span, big.GetFrame(frame).Span, $"{bigEndian} frame {frame + 1}");
+        }
     }
 
     [Fact]
@@ -143,15 +144,15 @@ public sealed class RleEncoderTests(ITestOutputHelper output)
             PixelData pixels = PixelData.FromFile(original);
             long n = (long)pixels.FrameLength * pixels.FrameCount;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{relativePath}\t{n}\tours {a} ({(double)n / a:F2}:1)\tdcmcrle {b} ({(double)n / b:F2}:1)\tours/dcmcrle {(double)a / b:F4}"));
-            // Both are PackBits per row; run-splitting choices differ by a byte here and there, never by a factor.
-            Assert.True(a <= (b * 1.01) + 64, $"{relativePath}: ours {a} bytes, dcmcrle {b}");
+            // Both are PackBits per row and plane; ours keeps pairs inside literal runs (the G.3.1 note), so it is never larger.
+            Assert.True(a <= b, $"{relativePath}: ours {a} bytes, dcmcrle {b}");
             ours += a;
             theirs += b;
             raw += n;
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total native {raw} bytes: ours {ours} ({(double)raw / ours:F3}:1), dcmcrle {theirs} ({(double)raw / theirs:F3}:1), ours/dcmcrle {(double)ours / theirs:F4}"));
-        Assert.InRange((double)ours / theirs, 0.95, 1.005);
+        Assert.InRange((double)ours / theirs, 0.95, 1.0);
     }
 
     [Fact]
@@ -267,14 +268,11 @@ public sealed class RleEncoderTests(ITestOutputHelper output)
     private static long EncodedBytes(DicomDataset dataset) =>
         ((DicomFragmentSequence)dataset[Telemed.Dicom.Tags.DicomTag.PixelData]).Fragments.Sum(f => (long)f.Length);
 
-    /// <summary>
-    /// The frame as native little endian bytes: Explicit VR Big Endian files hold 16-bit samples, and 8-bit samples
-    /// in OW, byte-swapped per word (PS3.5 §A.3).
-    /// </summary>
+    /// <summary>The frame as native little endian bytes: Explicit VR Big Endian files hold 16-bit samples byte-swapped.</summary>
     private static byte[] LittleEndianFrame(PixelData pixels, DicomTransferSyntax syntax, int frame)
     {
         byte[] bytes = pixels.GetFrame(frame).ToArray();
-        if (syntax.IsBigEndian && (pixels.BitsAllocated == 16 || pixels.HasSwappedSamplePairs))
+        if (syntax.IsBigEndian && pixels.BitsAllocated == 16)
         {
             for (int i = 0; i + 1 < bytes.Length; i += 2)
             {
