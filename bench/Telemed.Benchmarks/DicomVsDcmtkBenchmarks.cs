@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Telemed.Cli.Dicom;
+using Telemed.Imaging;
 using Telemed.Dicom;
 using Telemed.Dicom.Files;
 using Telemed.Dicom.Imaging;
@@ -14,7 +14,7 @@ namespace Telemed.Benchmarks;
 /// Telemed.Dicom side by side with DCMTK 3.6.7 in one run, so that the shared machine's load hits both alike; compare
 /// each pair as a ratio. DCMTK times include starting its process once per call (the "process start" row is that cost
 /// alone), which is how a user or a script runs it. Categories pair the rows: corpus parse, render, JPEG decode.
-/// In-process toolchain: the CLI's SkiaSharp natives load without a generated project.
+/// In-process toolchain: Telemed.Imaging's SkiaSharp natives load without a generated project.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Configuration))]
@@ -86,7 +86,7 @@ public class DicomVsDcmtkBenchmarks
         PixelData pixels = PixelData.FromFile(DicomFile.Open(_phantom));
         var window = new VoiWindow(double.Parse(RenderWindowCentre, System.Globalization.CultureInfo.InvariantCulture), double.Parse(RenderWindowWidth, System.Globalization.CultureInfo.InvariantCulture));
         RenderedImage image = ImageRenderer.Render(pixels, 0, new RenderOptions { Window = window });
-        byte[] png = PngWriter.Encode(image);
+        byte[] png = DicomImageEncoder.Encode(image);
         File.WriteAllBytes(output, png);
         return png.Length;
     }
