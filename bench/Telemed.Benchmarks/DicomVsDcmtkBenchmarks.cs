@@ -22,8 +22,8 @@ namespace Telemed.Benchmarks;
 [CategoriesColumn]
 public class DicomVsDcmtkBenchmarks
 {
-    private const string RenderWindowCentre = "35000";
-    private const string RenderWindowWidth = "40000";
+    private static readonly string RenderWindowCentre = PhantomRadiograph.WindowCenter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string RenderWindowWidth = PhantomRadiograph.WindowWidth.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private string[] _corpus = [];
     private string _workDirectory = "";
