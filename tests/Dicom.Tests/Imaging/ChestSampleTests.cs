@@ -62,6 +62,22 @@ public sealed class ChestSampleTests(ITestOutputHelper output)
         Assert.Contains($"[{alphabetic}={ideographic}]", dump, StringComparison.Ordinal);
     }
 
+    /// <summary>The benchmark's 2500 × 3000 phantom is the same model; its spacing keeps 430 mm on the longer side.</summary>
+    [Fact]
+    public void Benchmark_size_phantom_has_the_requested_geometry()
+    {
+        var clock = Stopwatch.StartNew();
+        DicomFile large = ChestSamples.Create(ChestSamples.All[0], 2500, 3000);
+        output.WriteLine($"2500 × 3000 phantom in {clock.ElapsedMilliseconds} ms");
+        PixelData pixels = PixelData.FromFile(large);
+        Assert.Equal((2500, 3000), (pixels.Columns, pixels.Rows));
+        Assert.Equal(430.0 / 3000, large.Dataset.GetDouble(new DicomTag(0x0018, 0x1164)), 4);
+        RenderedImage image = ImageRenderer.Render(pixels, 0);
+        // Lung (u = −0.42, v = 0.38) darker than spine (u = 0) at this size too.
+        int y = (int)(0.38 * 3000);
+        Assert.True(image.Pixels[(y * 2500) + 725] + 80 < image.Pixels[(y * 2500) + 1250]);
+    }
+
     [Theory]
     [InlineData("cr-chest-pa-gb18030.dcm")]
     [InlineData("dx-chest-pa-utf8.dcm")]

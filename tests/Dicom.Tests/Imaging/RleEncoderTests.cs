@@ -127,6 +127,27 @@ public sealed class RleEncoderTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Our demo radiographs are valid objects; their RLE copies must stay so (no errors, no warnings).</summary>
+    [Theory]
+    [InlineData("cr-chest-pa-gb18030.dcm")]
+    [InlineData("dx-chest-pa-utf8.dcm")]
+    public void RLE_copies_of_the_chest_samples_pass_dciodvfy_and_are_no_larger_than_dcmcrle(string file)
+    {
+        string path = Path.Combine(TestData.RepositoryRoot, "samples", "dicom", file);
+        using var ours = new Dcmtk.TempFile();
+        using var theirs = new Dcmtk.TempFile();
+        DicomFile rle = PixelDataTranscoder.ToRleLossless(DicomFile.Open(path));
+        rle.Save(ours.Path);
+        Dcmtk.Run("dcmcrle", path, theirs.Path);
+        string report = Dciodvfy.Report(ours.Path);
+        Assert.DoesNotContain("Error", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning", report, StringComparison.Ordinal);
+        long a = EncodedBytes(rle.Dataset);
+        long b = EncodedBytes(DicomFile.Open(theirs.Path).Dataset);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: 524288 bytes native, ours {a} ({524288.0 / a:F3}:1), dcmcrle {b} ({524288.0 / b:F3}:1)"));
+        Assert.True(a <= b, $"ours {a}, dcmcrle {b}");
+    }
+
     [Fact]
     public void Encoded_size_is_close_to_dcmcrle_over_the_native_corpus()
     {
