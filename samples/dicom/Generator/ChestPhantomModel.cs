@@ -54,7 +54,7 @@ internal static class ChestPhantomModel
 
         // Hemidiaphragm domes: the lung ends at diaphragm(u); below it the abdomen is denser.
         double side = Math.Abs(u);
-        double dome = 0.70 - (0.07 * Math.Max(0, 1 - Math.Pow((side - 0.40) / 0.32, 2))) - (u < 0 ? 0.025 : 0);
+        double dome = 0.70 - (0.07 * Math.Max(0, 1 - Math.Pow((side - 0.40) / 0.32, 2))) - (0.025 * Inside(-u, 0.2));
         double abdomen = Inside(v - dome, edge * 2) * 0.35 * chord;
 
         // Lungs: ellipses each side of the mediastinum, cut off by the diaphragm.
