@@ -37,7 +37,9 @@ public static class PixelDataTranscoder
         }
 
         var layout = new RleFrameLayout(pixels.Rows, pixels.Columns, pixels.SamplesPerPixel, pixels.BitsAllocated, pixels.IsPlanar);
-        var encoded = new ArrayBufferWriter<byte>(Math.Max(256, pixels.FrameLength * pixels.FrameCount / 2));
+        // Sized for the worst case (about 1 % above native) so the buffer never grows and copies.
+        long worstCase = (long)RleEncoder.MaxEncodedLength(layout) * pixels.FrameCount;
+        var encoded = new ArrayBufferWriter<byte>((int)Math.Min(worstCase, Array.MaxLength));
         int[] frameEnds = new int[pixels.FrameCount];
         byte[]? littleEndian = file.TransferSyntax.IsBigEndian && pixels.BitsAllocated > 8 ? new byte[pixels.FrameLength] : null;
         for (int frame = 0; frame < pixels.FrameCount; frame++)
