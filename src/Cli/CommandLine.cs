@@ -36,8 +36,9 @@ internal static class CommandLine
         ecg eval-rhythm --db <dir> [--window <s>] [--records a,b] [--errors] [--mains 50|60]
                                             AF and VT flags on consecutive windows against reference rhythms
         dicom dump <file>                   elements of a DICOM file: tag, VR, length, keyword, value (shortened)
-        dicom render <file> --out <x.png> [--window <c>,<w>] [--frame <n>]
-                                            one frame (from 1) as an 8-bit PNG; window from the file or min/max by default
+        dicom render <file> --out <x.png|x.jpg> [--window <c>,<w>] [--frame <n>] [--thumbnail <max side>] [--quality <q>]
+                                            one frame (from 1) as an 8-bit JPEG (.jpg/.jpeg, quality 90 by default) or PNG;
+                                            window from the file or min/max by default; --thumbnail scales down
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).

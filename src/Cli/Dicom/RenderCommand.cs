@@ -2,13 +2,17 @@ using System.Globalization;
 using Telemed.Dicom;
 using Telemed.Dicom.Files;
 using Telemed.Dicom.Imaging;
+using Telemed.Imaging;
 
 namespace Telemed.Cli.Dicom;
 
-/// <summary><c>telemed dicom render &lt;file&gt; --out x.png [--window c,w] [--frame n]</c>: one frame as an 8-bit PNG.</summary>
+/// <summary>
+/// <c>telemed dicom render &lt;file&gt; --out x.png|x.jpg [--window c,w] [--frame n] [--thumbnail max-side] [--quality q]</c>:
+/// one frame as an 8-bit JPEG (for a .jpg or .jpeg name) or PNG (any other name), optionally scaled down to a thumbnail.
+/// </summary>
 internal static class RenderCommand
 {
-    public const string Usage = "usage: telemed dicom render <file> --out <x.png> [--window <centre>,<width>] [--frame <n, from 1>]";
+    public const string Usage = "usage: telemed dicom render <file> --out <x.png|x.jpg> [--window <centre>,<width>] [--frame <n, from 1>] [--thumbnail <max side>] [--quality <1-100, JPEG>]";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -21,7 +25,9 @@ internal static class RenderCommand
         }
 
         if (!TryParseWindow(options.Get("--window"), options.Has("--window"), out VoiWindow? window)
-            || !TryParseFrame(options.Get("--frame"), options.Has("--frame"), out int frame))
+            || !TryParseFrame(options.Get("--frame"), options.Has("--frame"), out int frame)
+            || !TryParsePositive(options.Get("--thumbnail"), options.Has("--thumbnail"), 100_000, out int? thumbnail)
+            || !TryParsePositive(options.Get("--quality"), options.Has("--quality"), 100, out int? quality))
         {
             stderr.WriteLine(Usage);
             return 2;
@@ -38,9 +44,12 @@ internal static class RenderCommand
             }
 
             RenderedImage image = ImageRenderer.Render(pixels, frame - 1, new RenderOptions { Window = window });
-            File.WriteAllBytes(outPath, PngWriter.Encode(image));
+            EncodedImageFormat format = DicomImageEncoder.FormatForPath(outPath);
+            var encoding = new ImageEncodeOptions { Format = format, MaxSide = thumbnail, JpegQuality = quality ?? 90 };
+            File.WriteAllBytes(outPath, DicomImageEncoder.Encode(image, encoding));
             string applied = image.Window is { } w ? string.Create(CultureInfo.InvariantCulture, $", window {w.Center:G6},{w.Width:G6} {w.Function}") : "";
-            stdout.WriteLine($"{outPath}: {image.Width}×{image.Height} {image.Format}, frame {frame} of {pixels.FrameCount}{applied}");
+            (int width, int height) = thumbnail is int side ? DicomImageEncoder.ThumbnailSize(image.Width, image.Height, side) : (image.Width, image.Height);
+            stdout.WriteLine($"{outPath}: {format} {width}×{height} {image.Format}, frame {frame} of {pixels.FrameCount}{applied}");
             return 0;
         }
         catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
@@ -65,6 +74,23 @@ internal static class RenderCommand
             && width >= 1)
         {
             window = new VoiWindow(centre, width);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool TryParsePositive(string? text, bool given, int max, out int? value)
+    {
+        value = null;
+        if (!given)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && parsed >= 1 && parsed <= max)
+        {
+            value = parsed;
             return true;
         }
 

@@ -76,6 +76,13 @@ public sealed class DicomFile
         return new DicomFile(new DicomDataset([], Text.DicomCharacterSet.Default), dataset, syntax, hasPreamble: true, isTransferSyntaxInferred: false);
     }
 
+    /// <summary>
+    /// This file with a data set re-encoded by a codec into <paramref name="transferSyntax"/>: File Meta Information
+    /// and preamble are kept; the Transfer Syntax UID is rewritten on writing.
+    /// </summary>
+    internal DicomFile WithPixelDataEncoded(DicomDataset dataset, DicomTransferSyntax transferSyntax) =>
+        new(FileMetaInformation, dataset, transferSyntax, HasPreamble, isTransferSyntaxInferred: false) { Preamble = Preamble };
+
     /// <summary>Writes the file to <paramref name="path"/>; see <see cref="Write"/>.</summary>
     public void Save(string path, DicomTransferSyntax? transferSyntax = null)
     {

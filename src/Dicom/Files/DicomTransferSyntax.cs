@@ -41,6 +41,9 @@ public sealed class DicomTransferSyntax
     /// <summary>PS3.5 §A.5.</summary>
     public static DicomTransferSyntax DeflatedExplicitVRLittleEndian { get; } = new("1.2.840.10008.1.2.1.99", true, false, true, false);
 
+    /// <summary>PS3.5 §A.4.2 and Annex G: RLE Lossless, encapsulated.</summary>
+    public static DicomTransferSyntax RleLossless { get; } = new("1.2.840.10008.1.2.5", true, false, false, true);
+
     /// <summary>
     /// The transfer syntax of a UID. Every transfer syntax other than the three native ones and Deflated encodes the
     /// data set as Explicit VR Little Endian with encapsulated pixel data (PS3.5 §10 and Annex A.4), which covers
@@ -61,6 +64,7 @@ public sealed class DicomTransferSyntax
             "1.2.840.10008.1.2.1" => ExplicitVRLittleEndian,
             "1.2.840.10008.1.2.2" => ExplicitVRBigEndian,
             "1.2.840.10008.1.2.1.99" => DeflatedExplicitVRLittleEndian,
+            "1.2.840.10008.1.2.5" => RleLossless,
             // Encapsulated Uncompressed Explicit VR Little Endian and others still use fragments.
             _ => new DicomTransferSyntax(value, true, false, false, true),
         };

@@ -108,7 +108,10 @@ public sealed class PixelData
 
     public int FrameCount { get; }
 
-    /// <summary>Native frames are encoded in the transfer syntax's byte order; decoded frames are little endian.</summary>
+    /// <summary>
+    /// Native frames are encoded in the transfer syntax's byte order (8-bit OW in big endian excepted, which is
+    /// returned in sample order); decoded frames (RLE, JPEG, JPEG-LS, JPEG 2000) are little endian.
+    /// </summary>
     public bool IsEncapsulated => element is DicomFragmentSequence;
 
     /// <summary>Samples of one frame as decoded: Rows × Columns × Samples per Pixel (YBR_FULL_422 is expanded).</summary>
@@ -121,6 +124,13 @@ public sealed class PixelData
 
     /// <summary>Frame bytes are big endian (native pixel data in Explicit VR Big Endian).</summary>
     private bool FrameIsBigEndian => !IsEncapsulated && element.IsBigEndian && BitsAllocated > 8;
+
+    /// <summary>
+    /// 8-bit samples in an OW value of Explicit VR Big Endian: PS3.5 §A.3 swaps the bytes of every 16-bit word, so
+    /// the two samples of each word are stored in reverse order (DCMTK reads them so too).
+    /// </summary>
+    private bool HasSwappedSamplePairs => !IsEncapsulated && element.IsBigEndian && BitsAllocated == 8
+        && element.VR == ValueRepresentations.DicomVR.OW;
 
     public static PixelData FromFile(DicomFile file)
     {
@@ -176,6 +186,21 @@ public sealed class PixelData
 
             RleDecoder.Decode(encoded.Span, frame, new RleFrameLayout(Rows, Columns, SamplesPerPixel, BitsAllocated, IsPlanar), fileOffset);
             return frame;
+        }
+
+        if (HasSwappedSamplePairs)
+        {
+            // Unswapped by absolute position in the value: an odd-length frame may start or end mid-word, and the
+            // value's padding byte holds the partner of the last sample.
+            ReadOnlySpan<byte> value = element.Value.Span;
+            byte[] unswapped = new byte[FrameLength];
+            int start = index * FrameLength;
+            for (int i = 0; i < unswapped.Length; i++)
+            {
+                unswapped[i] = value[(start + i) ^ 1];
+            }
+
+            return unswapped;
         }
 
         return element.Value.Slice(index * FrameLength, FrameLength);

@@ -99,6 +99,28 @@ public sealed class RenderCommandTests
     }
 
     [Fact]
+    public void JPEG_thumbnail_follows_the_extension_and_keeps_the_aspect_ratio()
+    {
+        string path = TestData.PathOf("fo-dicom/tests/CR-ModalitySequenceLUT.dcm");
+        string jpg = Path.Combine(Path.GetTempPath(), $"telemed-{Guid.NewGuid():N}.jpg");
+        try
+        {
+            var (code, output, error) = Run("dicom", "render", path, "--out", jpg, "--thumbnail", "256", "--quality", "80");
+            Assert.True(code == 0, error);
+            RenderedImage full = ImageRenderer.Render(PixelData.FromFile(DicomFile.Open(path)), 0);
+            using SKCodec codec = SKCodec.Create(jpg);
+            Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
+            Assert.Equal(256, Math.Max(codec.Info.Width, codec.Info.Height));
+            Assert.InRange((double)codec.Info.Width / codec.Info.Height, ((double)full.Width / full.Height) - 0.01, ((double)full.Width / full.Height) + 0.01);
+            Assert.Contains($"Jpeg {codec.Info.Width}×{codec.Info.Height}", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(jpg);
+        }
+    }
+
+    [Fact]
     public void Usage_errors_exit_with_2()
     {
         string path = TestData.PathOf("pydicom/test_files/CT_small.dcm");
@@ -106,5 +128,7 @@ public sealed class RenderCommandTests
         Assert.Equal(2, Run("dicom", "render", path, "--out", "x.png", "--window", "40").Code);
         Assert.Equal(2, Run("dicom", "render", path, "--out", "x.png", "--frame", "0").Code);
         Assert.Equal(2, Run("dicom", "render", path, "--out", "x.png", "--frame", "2").Code);
+        Assert.Equal(2, Run("dicom", "render", path, "--out", "x.png", "--thumbnail", "0").Code);
+        Assert.Equal(2, Run("dicom", "render", path, "--out", "x.jpg", "--quality", "101").Code);
     }
 }
