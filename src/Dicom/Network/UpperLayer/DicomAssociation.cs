@@ -645,7 +645,7 @@ public sealed class DicomAssociation : IAsyncDisposable
                 return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.NotSpecified, byPeer: false, timeout.Message);
             case TruncatedPduException truncated:
                 await SendAbortAsync(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue);
-                return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue, byPeer: true, truncated.Message);
+                return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue, byPeer: false, truncated.Message);
             case OperationCanceledException canceled:
                 await SendAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified);
                 return new DicomAssociationAbortedException(AbortSource.ServiceUser, AbortReason.NotSpecified, byPeer: false, canceled.Message);
