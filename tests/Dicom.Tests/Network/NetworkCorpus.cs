@@ -18,11 +18,14 @@ internal static class NetworkCorpus
 
     /// <summary>Up to <paramref name="perSyntax"/> files of each listed transfer syntax, smallest first.</summary>
     /// <summary>Up to <paramref name="perSyntax"/> files of each listed transfer syntax, smallest first, no two with the same SOP instance UID.</summary>
-    public static IReadOnlyList<string> Select(int perSyntax, long maxBytes, params string[] syntaxUids)
+    public static IReadOnlyList<string> Select(int perSyntax, long maxBytes, params string[] syntaxUids) => Select(perSyntax, 0, maxBytes, syntaxUids);
+
+    /// <summary>As <see cref="Select(int, long, string[])"/>, with a lower size bound too.</summary>
+    public static IReadOnlyList<string> Select(int perSyntax, long minBytes, long maxBytes, params string[] syntaxUids)
     {
         var instances = new HashSet<string>();
         return [.. syntaxUids.SelectMany(uid => All.Value
-            .Where(f => f.SyntaxUid == uid && f.Size <= maxBytes && !StorescuCannotSend.Any(f.Path.EndsWith))
+            .Where(f => f.SyntaxUid == uid && f.Size >= minBytes && f.Size <= maxBytes && !StorescuCannotSend.Any(f.Path.EndsWith))
             .OrderBy(f => f.Size)
             .Where(f => IsSendable(f.Path, instances))
             .Take(perSyntax)).Select(f => f.Path)];
