@@ -39,6 +39,10 @@ internal static class CommandLine
         dicom render <file> --out <x.png> [--window <c>,<w>] [--frame <n>]
                                             one frame (from 1) as an 8-bit PNG; window from the file or min/max by default
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
+        dicom echo <host> <port> [--aet <calling>] [--aec <called>]
+                                            C-ECHO: associate, verify, release
+        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
+                                            C-STORE files on one association; one line per file: status, syntax, path
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;

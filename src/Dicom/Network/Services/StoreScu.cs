@@ -176,12 +176,16 @@ public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomA
         return deflated.ToArray();
     }
 
+    /// <summary>
+    /// PS3.4 §B.2.2: the C-STORE's affected SOP class/instance are those of the data set sent, so (0008,0016/0018)
+    /// win over the meta information, which some files get wrong; the meta information only fills gaps.
+    /// </summary>
     private static string? Uid(DicomFile file, DicomTag metaTag, DicomTag datasetTag)
     {
-        string? value = file.FileMetaInformation.TryGetElement(metaTag, out DicomElement? meta) ? meta.GetUid() : null;
-        if (string.IsNullOrEmpty(value) && file.Dataset.TryGetElement(datasetTag, out DicomElement? element))
+        string? value = file.Dataset.TryGetElement(datasetTag, out DicomElement? element) ? element.GetUid() : null;
+        if (string.IsNullOrEmpty(value) && file.FileMetaInformation.TryGetElement(metaTag, out DicomElement? meta))
         {
-            value = element.GetUid();
+            value = meta.GetUid();
         }
 
         return string.IsNullOrEmpty(value) ? null : value;
