@@ -18,9 +18,13 @@ public sealed class DcmtkPeerTests
     public async Task Echoscu_gets_success_from_our_scp()
     {
         await using var server = new TestServer();
-        DcmtkProcess.Result result = await DcmtkProcess.RunAsync("echoscu", ["-aet", "DEVICE1", "-aec", TestServer.AeTitle, "127.0.0.1", server.Port.ToString()]);
+        DcmtkProcess.Result result = await DcmtkProcess.RunAsync("echoscu", ["-d", "-aet", "DEVICE1", "-aec", TestServer.AeTitle, "127.0.0.1", server.Port.ToString()]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        // DCMTK parsed our A-ASSOCIATE-AC user information (PS3.7 Annex D.3.3.2).
+        Assert.Contains($"Their Implementation Class UID:    {DicomFile.ImplementationClassUid}", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Their Implementation Version Name: {DicomFile.ImplementationVersionName}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Received Echo Response (Success)", result.Output, StringComparison.Ordinal);
         AssociationOutcome outcome = server.NextOutcome();
         Assert.Equal(AssociationEnd.Released, outcome.End);
         Assert.Equal("DEVICE1", outcome.CallingAeTitle);
@@ -104,8 +108,8 @@ public sealed class DcmtkPeerTests
     [MemberData(nameof(StorescuRuns))]
     public async Task Storescu_stores_corpus_files_whose_received_bytes_equal_the_originals(string proposal, string mustSee, string[] allowed)
     {
-        IReadOnlyList<string> files = NetworkCorpus.Select(4, 3_000_000, ExplicitLE, ImplicitLE, ExplicitBE);
-        Assert.True(files.Count >= 10, $"{proposal}: only {files.Count} corpus files selected");
+        IReadOnlyList<string> files = NetworkCorpus.Select(8, 3_000_000, ExplicitLE, ImplicitLE, ExplicitBE);
+        Assert.True(files.Count >= 20, $"{proposal}: only {files.Count} corpus files selected");
         using var handler = new RecordingStoreHandler();
         await using var server = new TestServer(handler);
 

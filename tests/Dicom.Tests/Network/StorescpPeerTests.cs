@@ -14,6 +14,7 @@ public sealed class StorescpPeerTests
         storescp --aetitle STORESCP +xa -od "$OUT" 11112 &
         SCP=$!
         for i in $(seq 1 100); do echoscu -aec STORESCP 127.0.0.1 11112 2>/dev/null && break; sleep 0.05; done
+        "$TELEMED" dicom echo 127.0.0.1 11112 --aet OUR_SCU --aec STORESCP || exit 91
         "$TELEMED" dicom send 127.0.0.1 11112 --aet OUR_SCU --aec STORESCP "$@"
         RC=$?
         kill $SCP
@@ -35,6 +36,7 @@ public sealed class StorescpPeerTests
             DcmtkProcess.Result result = await DcmtkProcess.RunAsync("unshare", ["-rn", "sh", "-c", Script, "sh", .. files]);
 
             Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("C-ECHO status 0x0000", result.Output, StringComparison.Ordinal);
             string[] written = Directory.GetFiles(output);
             Assert.Equal(files.Count, written.Length);
             foreach (string file in files)
