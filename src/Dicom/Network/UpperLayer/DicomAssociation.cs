@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Telemed.Dicom.Network;
 
@@ -28,6 +29,9 @@ public sealed class DicomAssociation : IAsyncDisposable
     private CancellationTokenSource timer = new();
     private TimeSpan readBudget;
     private int closed;
+
+    // The per-PDU methods use pooled async builders: a read that has to wait for the network would otherwise
+    // allocate a state machine box per call (Kestrel's transport does the same).
 
     // Receive state of the P-DATA-TF stream (PS3.8 §9.3.5): bytes left in the current PDU body and PDV payload.
     private uint pduRemaining;
@@ -254,6 +258,7 @@ public sealed class DicomAssociation : IAsyncDisposable
     /// Returns null when the peer asked to release: A-RELEASE-RP has then been sent and the transport closed.
     /// A data set that follows must be read with <see cref="ReadDataAsync"/> (or <see cref="SkipDataAsync"/>) first.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<(DicomCommand Command, PresentationContext Context)?> ReadCommandAsync()
     {
         if (dataInProgress)
@@ -323,6 +328,7 @@ public sealed class DicomAssociation : IAsyncDisposable
     /// Reads data set bytes of the current message into <paramref name="destination"/>; 0 at the end of the data set
     /// (the PDV with the last-fragment bit is consumed). The bytes are copied straight from the transport's buffers.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<int> ReadDataAsync(Memory<byte> destination)
     {
         try
@@ -413,6 +419,7 @@ public sealed class DicomAssociation : IAsyncDisposable
     /// Moves to the next PDV item, reading a new PDU header when the current P-DATA-TF is used up. Between messages
     /// an A-RELEASE-RQ is answered (returns false); A-ABORT ends the association; anything else is a protocol error.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> NextPdvAsync(bool betweenMessages)
     {
         while (pduRemaining == 0)
@@ -469,6 +476,7 @@ public sealed class DicomAssociation : IAsyncDisposable
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadPdvBytesAsync(Memory<byte> destination)
     {
         ReadResult result = await ReadAtLeastAsync(1);
@@ -485,6 +493,7 @@ public sealed class DicomAssociation : IAsyncDisposable
     /// Reads at least <paramref name="minimum"/> bytes within what is left of <see cref="readBudget"/>: only time
     /// spent waiting on the network is charged, so a peer trickling a byte a second runs out of budget.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadAtLeastAsync(int minimum)
     {
         if (readBudget <= TimeSpan.Zero)
@@ -570,6 +579,7 @@ public sealed class DicomAssociation : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteFragmentsAsync(byte contextId, ReadOnlyMemory<byte> payload, bool isCommand, CancellationToken cancellationToken)
     {
         // PS3.8 §D.1: the peer's Maximum Length Received bounds the P-DATA-TF body: PDV item length (4) + context ID,
