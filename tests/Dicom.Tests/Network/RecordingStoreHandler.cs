@@ -21,7 +21,8 @@ internal sealed class RecordingStoreHandler : IStoreHandler, IDisposable
 
     public async ValueTask<StoreResult> StoreAsync(StoreRequest request, Stream dataSet, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(Directory, request.SopInstanceUid + ".dcm");
+        // Unique per store: the same instance may arrive on several associations at once.
+        string path = Path.Combine(Directory, $"{request.SopInstanceUid}.{Guid.NewGuid():N}.dcm");
         long bytes;
         await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
         {

@@ -24,6 +24,7 @@ public sealed class DicomServer : IAsyncDisposable
     private Task? acceptLoop;
     private long nextId;
     private int active;
+    private volatile bool listenerClosed;
 
     public DicomServer(DicomServerOptions options, IStoreHandler? storeHandler = null, IAssociationPolicy? policy = null)
     {
@@ -63,8 +64,10 @@ public sealed class DicomServer : IAsyncDisposable
             return;
         }
 
-        await stopping.CancelAsync();
+        // Close the listening socket before anything awaits, so no connection is accepted once StopAsync was called.
+        listenerClosed = true;
         listener.Dispose();
+        await stopping.CancelAsync();
         await acceptLoop!;
         Task all = Task.WhenAll(running.Values);
         if (await Task.WhenAny(all, Task.Delay(options.ShutdownGracePeriod)) != all)
@@ -90,14 +93,19 @@ public sealed class DicomServer : IAsyncDisposable
             {
                 client = await socket.AcceptAsync(stopping.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
+                // StopAsync closed the listening socket.
                 return;
             }
-            catch (SocketException)
+            catch (SocketException) when (!listenerClosed)
             {
                 // A connection reset before accept completes is the peer's problem, not the listener's.
                 continue;
+            }
+            catch (SocketException)
+            {
+                return;
             }
 
             client.NoDelay = true;

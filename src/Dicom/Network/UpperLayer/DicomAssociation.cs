@@ -42,6 +42,7 @@ public sealed class DicomAssociation : IAsyncDisposable
     private byte dataContextId;
     private readonly bool[] acceptedContexts = new bool[256];
     private int transportCompleted;
+    private bool awaitingPduBody;
 
     private DicomAssociation(IDuplexPipe transport, DicomAssociationOptions options, bool isRequestor, IAsyncDisposable? transportOwner, CancellationToken shutdown)
     {
@@ -87,6 +88,7 @@ public sealed class DicomAssociation : IAsyncDisposable
 
     /// <summary>
     /// Requestor side (PS3.8 §9.2 AE-2, AE-3): sends A-ASSOCIATE-RQ and waits, at most ARTIM, for the AC or RJ.
+    /// The Maximum Length Received sent is <see cref="DicomAssociationOptions.MaxPduLength"/>, the limit this side enforces.
     /// Throws <see cref="DicomAssociationRejectedException"/> on RJ and <see cref="DicomAssociationAbortedException"/> on A-ABORT.
     /// </summary>
     public static async Task<DicomAssociation> RequestAsync(
@@ -531,9 +533,13 @@ public sealed class DicomAssociation : IAsyncDisposable
         {
             long available = result.Buffer.Length;
             input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-            throw new TruncatedPduException(available == 0 && pduRemaining == 0 && pdvRemaining == 0 && !dataInProgress
-                ? "connection closed by peer"
-                : $"connection closed inside a PDU: {available} of {minimum} bytes (truncated PDU)");
+            if (available == 0 && pduRemaining == 0 && pdvRemaining == 0 && !dataInProgress && !awaitingPduBody)
+            {
+                // PS3.8 §7.4: a transport closed between PDUs is an A-P-ABORT; there is nobody left to send an A-ABORT to.
+                throw new TransportClosedException("connection closed by the peer without A-RELEASE or A-ABORT");
+            }
+
+            throw new TruncatedPduException($"connection closed inside a PDU: {available} of {minimum} bytes (truncated PDU)");
         }
 
         return result;
@@ -555,7 +561,9 @@ public sealed class DicomAssociation : IAsyncDisposable
             throw new DicomProtocolException(AbortReason.InvalidPduParameterValue, $"PDU body of {length} bytes where at most {options.MaxAssociationPduLength} are allowed");
         }
 
+        awaitingPduBody = true;
         ReadResult result = await ReadAtLeastAsync((int)length);
+        awaitingPduBody = false;
         ReadOnlySequence<byte> body = result.Buffer.Slice(0, length);
         byte[] bytes = body.ToArray();
         input.AdvanceTo(body.End);
@@ -573,7 +581,7 @@ public sealed class DicomAssociation : IAsyncDisposable
                 input.AdvanceTo(result.Buffer.End);
             }
         }
-        catch (Exception e) when (e is TimeoutException or TruncatedPduException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is TimeoutException or TruncatedPduException or TransportClosedException or IOException or OperationCanceledException)
         {
             // Closed by the peer, or ARTIM expired: either way the association is over.
         }
@@ -653,6 +661,9 @@ public sealed class DicomAssociation : IAsyncDisposable
             case TimeoutException timeout:
                 await SendAbortAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified);
                 return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.NotSpecified, byPeer: false, timeout.Message);
+            case TransportClosedException closedByPeer:
+                await CloseTransportAsync();
+                return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.NotSpecified, byPeer: true, closedByPeer.Message);
             case TruncatedPduException truncated:
                 await SendAbortAsync(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue);
                 return new DicomAssociationAbortedException(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue, byPeer: false, truncated.Message);
@@ -694,4 +705,7 @@ public sealed class DicomAssociation : IAsyncDisposable
 
     /// <summary>The transport ended before a whole PDU arrived (or the peer stopped reading).</summary>
     private sealed class TruncatedPduException(string message) : Exception(message);
+
+    /// <summary>The transport ended cleanly between PDUs.</summary>
+    private sealed class TransportClosedException(string message) : Exception(message);
 }
