@@ -47,9 +47,14 @@ public sealed class DcmtkPeerTests
     [Fact]
     public async Task Echoscu_from_an_unknown_calling_AE_is_rejected_by_the_policy()
     {
-        var policy = new DelegatePolicy(r => r.CallingAeTitle == "KNOWN"
-            ? AssociationDecision.Accept()
-            : AssociationDecision.Reject(AssociationRejection.CallingAeTitleNotRecognized));
+        var seen = new System.Collections.Concurrent.ConcurrentBag<System.Net.EndPoint?>();
+        var policy = new DelegatePolicy(r =>
+        {
+            seen.Add(r.RemoteEndPoint);
+            return r.CallingAeTitle == "KNOWN"
+                ? AssociationDecision.Accept()
+                : AssociationDecision.Reject(AssociationRejection.CallingAeTitleNotRecognized);
+        });
         await using var server = new TestServer(policy: policy);
 
         DcmtkProcess.Result rejected = await DcmtkProcess.RunAsync("echoscu", ["-aet", "STRANGER", "-aec", TestServer.AeTitle, "127.0.0.1", server.Port.ToString()]);
@@ -60,6 +65,9 @@ public sealed class DcmtkPeerTests
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
         Assert.Equal(AssociationRejection.CallingAeTitleNotRecognized, server.NextOutcome().Rejection);
         Assert.Equal(AssociationEnd.Released, server.NextOutcome().End);
+        // The policy sees where each request came from (a device's registered address can be checked there).
+        Assert.All(seen, e => Assert.Equal(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)e!).Address));
+        Assert.Equal(2, seen.Count);
     }
 
     [Fact]

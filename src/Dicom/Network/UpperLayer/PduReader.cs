@@ -28,6 +28,9 @@ internal static class PduReader
     public const int HeaderLength = 6;
     public const int PdvHeaderLength = 6;
 
+    /// <summary>No P-DATA-TF above this is read whatever the options say: a bound on what one PDU header can make us expect.</summary>
+    public const uint HardMaxPduLength = 64 * 1024 * 1024;
+
     /// <summary>Reads a PDU header from the first six bytes of <paramref name="buffer"/>; false if fewer are there.</summary>
     public static bool TryReadPduHeader(in ReadOnlySequence<byte> buffer, out PduHeader header)
     {
@@ -85,10 +88,10 @@ internal static class PduReader
         switch (header.Type)
         {
             case PduType.DataTransfer:
-                if (header.Length > maxDataLength)
+                if (header.Length > Math.Min(maxDataLength, HardMaxPduLength))
                 {
                     throw new DicomProtocolException(AbortReason.InvalidPduParameterValue,
-                        $"P-DATA-TF of {header.Length} bytes exceeds the negotiated maximum ({maxDataLength} with slack), PS3.8 §D.1");
+                        $"P-DATA-TF of {header.Length} bytes exceeds the negotiated maximum ({Math.Min(maxDataLength, HardMaxPduLength)} with slack), PS3.8 §D.1");
                 }
 
                 if (header.Length < PdvHeaderLength)
