@@ -6,7 +6,7 @@ using Xunit;
 namespace Telemed.Dicom.Tests.Network;
 
 /// <summary>Our SCP against DCMTK's echoscu and storescu over real TCP on loopback.</summary>
-public sealed class DcmtkPeerTests
+public sealed class DcmtkPeerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string ExplicitLE = "1.2.840.10008.1.2.1";
     private const string ImplicitLE = "1.2.840.10008.1.2";
@@ -138,6 +138,7 @@ public sealed class DcmtkPeerTests
         }
 
         Assert.Contains(handler.Received, r => r.Request.TransferSyntax.Uid == mustSee);
+        output.WriteLine($"storescu {proposal}: {files.Count} files, received in {string.Join(", ", handler.Received.GroupBy(r => r.Request.TransferSyntax.Name).Select(g => $"{g.Key} x{g.Count()}"))}");
     }
 
     [Theory]
