@@ -40,6 +40,10 @@ internal static class CommandLine
                                             one frame (from 1) as an 8-bit JPEG (.jpg/.jpeg, quality 90 by default) or PNG;
                                             window from the file or min/max by default; --thumbnail scales down
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
+        dicom echo <host> <port> [--aet <calling>] [--aec <called>]
+                                            C-ECHO: associate, verify, release
+        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
+                                            C-STORE files on one association; one line per file: status, syntax, path
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;

@@ -29,6 +29,8 @@ internal static class DicomCommands
             "dump" => Dump(args[1..], stdout, stderr),
             "render" => RenderCommand.Run(args[1..], stdout, stderr),
             "ecg" => EcgWaveformCommand.Run(args[1..], stdout, stderr),
+            "echo" => NetworkCommands.Echo(args[1..], stdout, stderr),
+            "send" => NetworkCommands.Send(args[1..], stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

@@ -123,6 +123,39 @@ public sealed class DicomFile
         }
     }
 
+    /// <summary>
+    /// Writes the start of a Part 10 file for a data set that arrives as encoded bytes (a C-STORE streamed off the
+    /// network): zero preamble, "DICM" and File Meta Information (PS3.10 §7.1 Table 7.1-1) naming the SOP class and
+    /// instance, the transfer syntax the bytes are in, this implementation and the sending AE. The caller appends the
+    /// data set bytes unchanged (still deflated for Deflated Explicit VR Little Endian).
+    /// </summary>
+    public static void WriteFileMetaInformation(Stream output, string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax, string? sourceAeTitle = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        var meta = new List<DicomElement>
+        {
+            new(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4], -1, isBigEndian: false),
+            new(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0x00, 0x01 }, -1, isBigEndian: false),
+            new(new DicomTag(0x0002, 0x0002), DicomVR.UI, Padded(sopClassUid, 0), -1, isBigEndian: false),
+            new(new DicomTag(0x0002, 0x0003), DicomVR.UI, Padded(sopInstanceUid, 0), -1, isBigEndian: false),
+            new(DicomTag.TransferSyntaxUid, DicomVR.UI, Padded(transferSyntax.Uid, 0), -1, isBigEndian: false),
+            new(new DicomTag(0x0002, 0x0012), DicomVR.UI, Padded(ImplementationClassUid, 0), -1, isBigEndian: false),
+            new(new DicomTag(0x0002, 0x0013), DicomVR.SH, Padded(ImplementationVersionName, (byte)' '), -1, isBigEndian: false),
+        };
+        if (!string.IsNullOrEmpty(sourceAeTitle))
+        {
+            meta.Add(new(new DicomTag(0x0002, 0x0016), DicomVR.AE, Padded(sourceAeTitle, (byte)' '), -1, isBigEndian: false));
+        }
+
+        output.Write(new byte[PreambleLength]);
+        output.Write("DICM"u8);
+        new DicomWriter(explicitVR: true, bigEndian: false).Write(new DicomDataset(meta, Text.DicomCharacterSet.Default), output);
+
+        static byte[] Padded(string value, byte padding) =>
+            System.Text.Encoding.ASCII.GetBytes(value.Length % 2 == 1 ? value + (char)padding : value);
+    }
+
     private DicomDataset BuildMeta(DicomTransferSyntax target)
     {
         var meta = new List<DicomElement>();

@@ -1,0 +1,58 @@
+using Telemed.Dicom.Dictionary;
+
+namespace Telemed.Dicom.Network;
+
+/// <summary>
+/// The SOP classes a Telemed gateway accepts (PS3.4 Annex B.5): the images and ECG waveforms village devices send,
+/// plus Verification. UIDs come from the dictionary's registry by keyword, so they are written down once.
+/// </summary>
+public static class StorageSopClasses
+{
+    /// <summary>Verification SOP Class (PS3.4 Annex A), used by C-ECHO.</summary>
+    public static string Verification { get; } = Lookup("VerificationSOPClass");
+
+    public static string ComputedRadiography { get; } = Lookup("ComputedRadiographyImageStorage");
+
+    public static string DigitalXRayForPresentation { get; } = Lookup("DigitalXRayImageStorageForPresentation");
+
+    public static string DigitalXRayForProcessing { get; } = Lookup("DigitalXRayImageStorageForProcessing");
+
+    public static string DigitalMammographyForPresentation { get; } = Lookup("DigitalMammographyXRayImageStorageForPresentation");
+
+    public static string DigitalMammographyForProcessing { get; } = Lookup("DigitalMammographyXRayImageStorageForProcessing");
+
+    public static string Ultrasound { get; } = Lookup("UltrasoundImageStorage");
+
+    public static string UltrasoundMultiframe { get; } = Lookup("UltrasoundMultiframeImageStorage");
+
+    public static string CT { get; } = Lookup("CTImageStorage");
+
+    public static string MR { get; } = Lookup("MRImageStorage");
+
+    public static string SecondaryCapture { get; } = Lookup("SecondaryCaptureImageStorage");
+
+    public static string TwelveLeadEcg { get; } = Lookup("TwelveLeadECGWaveformStorage");
+
+    public static string GeneralEcg { get; } = Lookup("GeneralECGWaveformStorage");
+
+    /// <summary>All storage SOP classes above (not Verification).</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ComputedRadiography, DigitalXRayForPresentation, DigitalXRayForProcessing, DigitalMammographyForPresentation,
+        DigitalMammographyForProcessing, Ultrasound, UltrasoundMultiframe, CT, MR, SecondaryCapture, TwelveLeadEcg, GeneralEcg,
+    ];
+
+    private static string Lookup(string keyword)
+    {
+        // Some keywords name a retired UID too (the 1993 ultrasound classes): the current one is wanted.
+        foreach (DicomUid uid in DicomUidRegistry.OfType(DicomUidType.SopClass))
+        {
+            if (uid.Keyword == keyword && !uid.IsRetired)
+            {
+                return uid.Value;
+            }
+        }
+
+        throw new InvalidOperationException($"SOP class keyword {keyword} is not in the UID registry");
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Telemed.Dicom.Network;
+
+namespace Telemed.Dicom.Tests.Network;
+
+/// <summary>A <see cref="DicomServer"/> on an ephemeral loopback port that records how each association ended.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    public const string AeTitle = "TELEMED";
+
+    private readonly BlockingCollection<AssociationOutcome> outcomes = [];
+
+    public TestServer(IStoreHandler? handler = null, IAssociationPolicy? policy = null, DicomAssociationOptions? association = null)
+    {
+        Server = new DicomServer(
+            new DicomServerOptions { AeTitle = AeTitle, Association = association ?? DicomAssociationOptions.Default, ShutdownGracePeriod = TimeSpan.FromSeconds(2) },
+            handler,
+            policy);
+        Server.AssociationEnded += (_, outcome) => outcomes.Add(outcome);
+        Server.Start();
+    }
+
+    public DicomServer Server { get; }
+
+    public int Port => Server.LocalEndPoint.Port;
+
+    /// <summary>The next association that ended, waiting at most <paramref name="timeout"/>.</summary>
+    public AssociationOutcome NextOutcome(TimeSpan? timeout = null) =>
+        outcomes.TryTake(out AssociationOutcome? outcome, timeout ?? TimeSpan.FromSeconds(30))
+            ? outcome
+            : throw new TimeoutException("no association ended in time");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        outcomes.Dispose();
+    }
+}
+
+/// <summary>A policy from a function, for tests.</summary>
+internal sealed class DelegatePolicy(Func<AssociationRequest, AssociationDecision> decide) : IAssociationPolicy
+{
+    public ValueTask<AssociationDecision> EvaluateAsync(AssociationRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(decide(request));
+}
