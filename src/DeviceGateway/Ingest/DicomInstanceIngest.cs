@@ -43,7 +43,7 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
         {
             using (var meta = new MemoryStream(256))
             {
-                DicomFileMetaWriter.Write(meta, request.SopClassUid, request.SopInstanceUid, syntax);
+                DicomFile.WriteFileMetaInformation(meta, request.SopClassUid, request.SopInstanceUid, syntax);
                 await writer.WriteAsync(meta.GetBuffer().AsMemory(0, (int)meta.Length), cancellationToken).ConfigureAwait(false);
             }
 
