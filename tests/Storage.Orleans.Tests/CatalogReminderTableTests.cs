@@ -1,0 +1,91 @@
+using Xunit;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Telemed.Storage.Orleans.Reminders;
+
+namespace Telemed.Storage.Orleans.Tests;
+
+public sealed class CatalogReminderTableTests
+{
+    private static CatalogReminderTable Table(CatalogFile file, string serviceId = "telemed") =>
+        new(file.Open, Options.Create(new ClusterOptions { ServiceId = serviceId, ClusterId = "test" }));
+
+    private static ReminderEntry Entry(GrainId grain, string name, TimeSpan period) => new()
+    {
+        GrainId = grain,
+        ReminderName = name,
+        StartAt = new DateTime(2026, 11, 26, 23, 0, 0, DateTimeKind.Utc),
+        Period = period,
+    };
+
+    [Fact]
+    public async Task Upserted_reminder_survives_a_new_table_on_the_same_file()
+    {
+        using CatalogFile file = await CatalogFile.CreateAsync();
+        GrainId grain = GrainId.Create("case", Guid.NewGuid().ToString("N"));
+        string? etag = await Table(file).UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+
+        ReminderEntry? read = await Table(file).ReadRow(grain, "deadlines");
+
+        Assert.NotNull(read);
+        Assert.Equal(grain, read.GrainId);
+        Assert.Equal(TimeSpan.FromMinutes(1), read.Period);
+        Assert.Equal(new DateTime(2026, 11, 26, 23, 0, 0, DateTimeKind.Utc), read.StartAt);
+        Assert.Equal(etag, read.ETag);
+        Assert.Single((await Table(file).ReadRows(grain)).Reminders);
+    }
+
+    [Fact]
+    public async Task Upsert_replaces_and_changes_the_etag_so_an_old_etag_cannot_remove()
+    {
+        using CatalogFile file = await CatalogFile.CreateAsync();
+        CatalogReminderTable table = Table(file);
+        GrainId grain = GrainId.Create("case", "c-1");
+        string? first = await table.UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+        string? second = await table.UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(2)));
+
+        Assert.NotEqual(first, second);
+        Assert.False(await table.RemoveRow(grain, "deadlines", first!));
+        Assert.Equal(TimeSpan.FromMinutes(2), (await table.ReadRow(grain, "deadlines"))!.Period);
+        Assert.True(await table.RemoveRow(grain, "deadlines", second!));
+        Assert.Null(await table.ReadRow(grain, "deadlines"));
+    }
+
+    [Fact]
+    public async Task Range_reads_follow_the_uniform_hash_including_the_wrapped_range()
+    {
+        using CatalogFile file = await CatalogFile.CreateAsync();
+        CatalogReminderTable table = Table(file);
+        GrainId[] grains = [.. Enumerable.Range(0, 40).Select(i => GrainId.Create("case", $"c-{i}"))];
+        foreach (GrainId grain in grains)
+        {
+            await table.UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+        }
+
+        uint[] hashes = [.. grains.Select(g => g.GetUniformHashCode()).Order()];
+        uint begin = hashes[9];
+        uint end = hashes[29];
+        ReminderTableData inside = await table.ReadRows(begin, end);
+        ReminderTableData wrapped = await table.ReadRows(end, begin);
+
+        Assert.Equal(20, inside.Reminders.Count); // (begin, end] holds hashes[10..29]
+        Assert.All(inside.Reminders, r => Assert.InRange(r.GrainId.GetUniformHashCode(), begin + 1, end));
+        Assert.Equal(20, wrapped.Reminders.Count);
+        Assert.Equal(40, inside.Reminders.Concat(wrapped.Reminders).Select(r => r.GrainId).Distinct().Count());
+        Assert.Equal(40, (await table.ReadRows(0u, 0u)).Reminders.Count);
+    }
+
+    [Fact]
+    public async Task Services_do_not_see_each_others_reminders()
+    {
+        using CatalogFile file = await CatalogFile.CreateAsync();
+        GrainId grain = GrainId.Create("case", "c-1");
+        await Table(file, "county-a").UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+
+        Assert.Null(await Table(file, "county-b").ReadRow(grain, "deadlines"));
+        await Table(file, "county-b").TestOnlyClearTable();
+        Assert.NotNull(await Table(file, "county-a").ReadRow(grain, "deadlines"));
+    }
+}
