@@ -40,8 +40,7 @@ internal sealed class GrainCluster : IAsyncDisposable
         {
             silo.AddCatalogGrainStorage(TelemedGrains.StorageName, open)
                 .UseCatalogReminders(open)
-                .AddTelemedGrains(timers => timers.CheckPeriod = TimeSpan.FromSeconds(1));
-            silo.Services.AddSingleton<TimeProvider>(time);
+                .AddTelemedGrains(timers => timers.CheckPeriod = TimeSpan.FromSeconds(1), clock: time);
             silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
         InProcessTestCluster built = builder.Build();

@@ -9,7 +9,7 @@ namespace Telemed.Grains.Cases;
 
 internal sealed class CaseGrain(
     [PersistentState("case", TelemedGrains.StorageName)] IPersistentState<CaseGrain.State> state,
-    TimeProvider time,
+    WorkflowClock time,
     IOptions<CaseTimerOptions> timers) : Grain, ICaseGrain
 {
     private const string DeadlineReminder = "deadlines";
@@ -32,7 +32,7 @@ internal sealed class CaseGrain(
         }
 
         CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(request.CommunityId).GetSettingsAsync();
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = time.Now;
         Case.Opened = true;
         Case.CommunityId = request.CommunityId;
         Case.RoutedCommunityId = request.CommunityId;
@@ -86,7 +86,7 @@ internal sealed class CaseGrain(
         }
 
         CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(Case.CommunityId).GetSettingsAsync();
-        DateTimeOffset due = time.GetUtcNow() + settings.SlaFor(priority);
+        DateTimeOffset due = time.Now + settings.SlaFor(priority);
         Case.Priority = priority;
         Case.SlaDueAt = due < Case.SlaDueAt ? due : Case.SlaDueAt;
         Record(actor, $"priority raised to {priority}", reason);
@@ -106,7 +106,7 @@ internal sealed class CaseGrain(
         Case.Status = CaseStatus.Assigned;
         Case.AssignedReaderId = readerId;
         Case.RoutedCommunityId = routedCommunityId;
-        Case.AcceptDueAt = time.GetUtcNow() + Case.AcceptTimeout;
+        Case.AcceptDueAt = time.Now + Case.AcceptTimeout;
         Record("routing", "assigned", $"to {readerId}: {reason}");
         await state.WriteStateAsync();
         Publish();
@@ -217,7 +217,7 @@ internal sealed class CaseGrain(
             return;
         }
 
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = time.Now;
         ICaseRoutingGrain routing = Routing();
         bool changed = false;
         if (Case.Status == CaseStatus.New)
@@ -287,7 +287,7 @@ internal sealed class CaseGrain(
     }
 
     private void Record(string actor, string action, string? detail = null) =>
-        Case.History.Add(new CaseHistoryEntry(time.GetUtcNow(), actor, action, Case.Status, detail));
+        Case.History.Add(new CaseHistoryEntry(time.Now, actor, action, Case.Status, detail));
 
     private void RequireOpened()
     {

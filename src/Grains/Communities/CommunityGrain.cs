@@ -5,7 +5,7 @@ namespace Telemed.Grains.Communities;
 
 internal sealed class CommunityGrain(
     [PersistentState("community", TelemedGrains.StorageName)] IPersistentState<CommunityGrain.State> state,
-    TimeProvider time) : Grain, ICommunityGrain
+    WorkflowClock time) : Grain, ICommunityGrain
 {
     private string CommunityId => this.GetPrimaryKeyString();
 
@@ -93,7 +93,7 @@ internal sealed class CommunityGrain(
 
     public Task<EscalationContacts> GetEscalationContactsAsync(Specialty specialty, string? currentReaderId)
     {
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = time.Now;
         string? backup = state.State.Roster
             .Where(s => s.Role == DutyRole.Backup && s.Specialty == specialty && s.Covers(now) && s.ReaderId != currentReaderId)
             .Select(s => s.ReaderId)

@@ -10,11 +10,13 @@ public static class TelemedGrains
     /// <summary>The grain storage every Telemed grain keeps its state in; the host registers a provider under this name.</summary>
     public const string StorageName = "telemed";
 
-    public static ISiloBuilder AddTelemedGrains(this ISiloBuilder builder, Action<CaseTimerOptions>? configureTimers = null)
+    /// <param name="builder">The silo.</param>
+    /// <param name="configureTimers">How often open cases check their deadlines (default once a minute).</param>
+    /// <param name="clock">The workflow's clock (default the system clock); tests pass a fake one to move time.</param>
+    public static ISiloBuilder AddTelemedGrains(this ISiloBuilder builder, Action<CaseTimerOptions>? configureTimers = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        // Deadlines are computed from this clock, so tests can move time instead of waiting for it.
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(new WorkflowClock(clock ?? TimeProvider.System));
         builder.Services.AddOptions<CaseTimerOptions>().Configure(o => configureTimers?.Invoke(o));
         return builder;
     }

@@ -7,7 +7,7 @@ namespace Telemed.Grains.Referrals;
 
 internal sealed class ReferralGrain(
     [PersistentState("referral", TelemedGrains.StorageName)] IPersistentState<ReferralGrain.State> state,
-    TimeProvider time) : Grain, IReferralGrain
+    WorkflowClock time) : Grain, IReferralGrain
 {
     private Guid ReferralId => this.GetPrimaryKey();
 
@@ -31,7 +31,7 @@ internal sealed class ReferralGrain(
         var summary = new CaseSummary(view.CaseId, view.Kind, view.Priority, view.Status, view.ClinicalQuestion, view.PatientId,
             view.Studies, latest?.Content.Impression, latest?.SignedBy, latest?.SignedAt);
         state.State.View = new ReferralView(ReferralId, direction, ReferralStatus.Requested, request.FromInstitutionId,
-            request.ToInstitutionId, request.Reason, request.RequestedBy, time.GetUtcNow(), summary, null, null, null);
+            request.ToInstitutionId, request.Reason, request.RequestedBy, time.Now, summary, null, null, null);
         await state.WriteStateAsync();
         return state.State.View;
     }
@@ -53,7 +53,7 @@ internal sealed class ReferralGrain(
             throw new InvalidOperationException($"referral {ReferralId}: cannot go to {to} while {view.Status}");
         }
 
-        state.State.View = view with { Status = to, HandledBy = actor, HandledAt = time.GetUtcNow(), Outcome = outcome ?? view.Outcome };
+        state.State.View = view with { Status = to, HandledBy = actor, HandledAt = time.Now, Outcome = outcome ?? view.Outcome };
         await state.WriteStateAsync();
         return state.State.View;
     }

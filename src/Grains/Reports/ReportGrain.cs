@@ -5,7 +5,7 @@ namespace Telemed.Grains.Reports;
 
 internal sealed class ReportGrain(
     [PersistentState("report", TelemedGrains.StorageName)] IPersistentState<ReportGrain.State> state,
-    TimeProvider time) : Grain, IReportGrain
+    WorkflowClock time) : Grain, IReportGrain
 {
     private Guid CaseId => this.GetPrimaryKey();
 
@@ -49,7 +49,7 @@ internal sealed class ReportGrain(
         }
 
         RequireImpression(draft);
-        var version = new ReportVersion(1, draft, readerId, time.GetUtcNow(), null);
+        var version = new ReportVersion(1, draft, readerId, time.Now, null);
         await Case.MarkSignedAsync(readerId, version.Number);
         state.State.Versions.Add(version);
         state.State.Draft = null;
@@ -72,7 +72,7 @@ internal sealed class ReportGrain(
 
         RequireTemplateFields(content);
         RequireImpression(content);
-        var version = new ReportVersion(state.State.Versions.Count + 1, content, readerId, time.GetUtcNow(), reason);
+        var version = new ReportVersion(state.State.Versions.Count + 1, content, readerId, time.Now, reason);
         await Case.MarkAmendedAsync(readerId, version.Number, reason);
         state.State.Versions.Add(version);
         await state.WriteStateAsync();

@@ -8,7 +8,7 @@ namespace Telemed.Grains.Routing;
 
 internal sealed class CaseRoutingGrain(
     [PersistentState("routing", TelemedGrains.StorageName)] IPersistentState<CaseRoutingGrain.State> state,
-    TimeProvider time) : Grain, ICaseRoutingGrain
+    WorkflowClock time) : Grain, ICaseRoutingGrain
 {
     private string communityId = string.Empty;
     private Specialty specialty;
@@ -169,7 +169,7 @@ internal sealed class CaseRoutingGrain(
     private async Task<bool> Place(RoutingRequest request, string readerId, string reason)
     {
         IReaderGrain reader = GrainFactory.GetGrain<IReaderGrain>(readerId);
-        await reader.AddCaseAsync(new WorklistEntry(request.CaseId, request.Kind, request.Priority, request.PatientId, request.SlaDueAt, time.GetUtcNow()));
+        await reader.AddCaseAsync(new WorklistEntry(request.CaseId, request.Kind, request.Priority, request.PatientId, request.SlaDueAt, time.Now));
         try
         {
             await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).AssignAsync(readerId, communityId, reason);
