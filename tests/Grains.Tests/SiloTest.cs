@@ -16,6 +16,8 @@ public abstract class SiloTest : IAsyncLifetime
 
     private protected string DatabasePath => folder.DatabasePath;
 
+    private protected string BlobsPath => folder.BlobsPath;
+
     public virtual async Task InitializeAsync() => Cluster = await GrainCluster.StartAsync(folder.DatabasePath, Time);
 
     public virtual async Task DisposeAsync()

@@ -9,6 +9,8 @@ internal sealed class TestFolder
 
     public string DatabasePath => Path.Combine(path, "catalog.db");
 
+    public string BlobsPath => Path.Combine(path, "blobs");
+
     public void Delete()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
