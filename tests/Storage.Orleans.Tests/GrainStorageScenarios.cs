@@ -7,15 +7,14 @@ using Telemed.Storage.Orleans.Hosting;
 
 namespace Telemed.Storage.Orleans.Tests;
 
-public sealed class CatalogGrainStorageTests
+/// <summary>Grain storage behaviour, run against each catalog provider.</summary>
+internal static class GrainStorageScenarios
 {
     private static readonly GrainId Grain = GrainId.Create("counter", "c-1");
 
-    [Fact]
-    public async Task Missing_state_reads_as_a_new_object_without_etag()
+    public static async Task Missing_state_reads_as_a_new_object_without_etag(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var storage = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var storage = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         var state = new TestGrainState<CounterState> { State = new CounterState { Count = 99 } };
 
         await storage.ReadStateAsync("counter", Grain, state);
@@ -25,17 +24,15 @@ public sealed class CatalogGrainStorageTests
         Assert.False(state.RecordExists);
     }
 
-    [Fact]
-    public async Task Written_state_reads_back_from_a_new_storage_on_the_same_file()
+    public static async Task Written_state_reads_back_from_a_new_storage_on_the_same_database(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var writer = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var writer = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         var state = new TestGrainState<CounterState> { State = new CounterState { Count = 3, Notes = ["a", "b"] } };
         await writer.WriteStateAsync("counter", Grain, state);
         state.State.Count = 4;
         await writer.WriteStateAsync("counter", Grain, state);
 
-        var reader = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+        var reader = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         var read = new TestGrainState<CounterState> { State = new CounterState() };
         await reader.ReadStateAsync("counter", Grain, read);
 
@@ -43,15 +40,13 @@ public sealed class CatalogGrainStorageTests
         Assert.Equal(["a", "b"], read.State.Notes);
         Assert.Equal("2", read.ETag);
         Assert.True(read.RecordExists);
-        await using CatalogDbContext catalog = file.Open();
+        await using CatalogDbContext catalog = open();
         Assert.Single(catalog.GrainStates);
     }
 
-    [Fact]
-    public async Task A_write_with_a_stale_etag_throws_and_keeps_the_other_writers_state()
+    public static async Task A_write_with_a_stale_etag_throws_and_keeps_the_other_writers_state(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var storage = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var storage = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         var first = new TestGrainState<CounterState> { State = new CounterState { Count = 1 } };
         await storage.WriteStateAsync("counter", Grain, first);
         var second = new TestGrainState<CounterState> { State = new CounterState() };
@@ -69,22 +64,18 @@ public sealed class CatalogGrainStorageTests
         Assert.Equal(10, read.State.Count);
     }
 
-    [Fact]
-    public async Task Two_first_writes_of_the_same_grain_conflict()
+    public static async Task Two_first_writes_of_the_same_grain_conflict(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var storage = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var storage = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         await storage.WriteStateAsync("counter", Grain, new TestGrainState<CounterState> { State = new CounterState { Count = 1 } });
 
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
             storage.WriteStateAsync("counter", Grain, new TestGrainState<CounterState> { State = new CounterState { Count = 2 } }));
     }
 
-    [Fact]
-    public async Task Clear_removes_the_row_and_resets_the_state_but_not_with_a_stale_etag()
+    public static async Task Clear_removes_the_row_and_resets_the_state_but_not_with_a_stale_etag(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var storage = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var storage = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         var state = new TestGrainState<CounterState> { State = new CounterState { Count = 5 } };
         await storage.WriteStateAsync("counter", Grain, state);
         var stale = new TestGrainState<CounterState> { State = new CounterState(), ETag = state.ETag };
@@ -96,18 +87,16 @@ public sealed class CatalogGrainStorageTests
         Assert.Equal(0, state.State.Count);
         Assert.Null(state.ETag);
         Assert.False(state.RecordExists);
-        await using CatalogDbContext catalog = file.Open();
+        await using CatalogDbContext catalog = open();
         Assert.Empty(catalog.GrainStates);
         // After a clear the grain starts over: a first write succeeds again.
         await storage.WriteStateAsync("counter", Grain, state);
         Assert.Equal("1", state.ETag);
     }
 
-    [Fact]
-    public async Task States_of_different_names_and_grains_are_separate_rows()
+    public static async Task States_of_different_names_and_grains_are_separate_rows(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        var storage = new CatalogGrainStorage(file.Open, CatalogSiloBuilderExtensions.StateJson);
+                var storage = new CatalogGrainStorage(open, CatalogSiloBuilderExtensions.StateJson);
         GrainId other = GrainId.Create("counter", "c-2");
         await storage.WriteStateAsync("counter", Grain, new TestGrainState<CounterState> { State = new CounterState { Count = 1 } });
         await storage.WriteStateAsync("audit", Grain, new TestGrainState<CounterState> { State = new CounterState { Count = 2 } });

@@ -3,14 +3,16 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Telemed.Storage.Catalog;
 using Telemed.Storage.Orleans.Reminders;
 
 namespace Telemed.Storage.Orleans.Tests;
 
-public sealed class CatalogReminderTableTests
+/// <summary>Reminder table behaviour, run against each catalog provider.</summary>
+internal static class ReminderTableScenarios
 {
-    private static CatalogReminderTable Table(CatalogFile file, string serviceId = "telemed") =>
-        new(file.Open, Options.Create(new ClusterOptions { ServiceId = serviceId, ClusterId = "test" }));
+    private static CatalogReminderTable Table(Func<CatalogDbContext> open, string serviceId = "telemed") =>
+        new(open, Options.Create(new ClusterOptions { ServiceId = serviceId, ClusterId = "test" }));
 
     private static ReminderEntry Entry(GrainId grain, string name, TimeSpan period) => new()
     {
@@ -20,28 +22,24 @@ public sealed class CatalogReminderTableTests
         Period = period,
     };
 
-    [Fact]
-    public async Task Upserted_reminder_survives_a_new_table_on_the_same_file()
+    public static async Task Upserted_reminder_survives_a_new_table_on_the_same_database(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        GrainId grain = GrainId.Create("case", Guid.NewGuid().ToString("N"));
-        string? etag = await Table(file).UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+                GrainId grain = GrainId.Create("case", Guid.NewGuid().ToString("N"));
+        string? etag = await Table(open).UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
 
-        ReminderEntry? read = await Table(file).ReadRow(grain, "deadlines");
+        ReminderEntry? read = await Table(open).ReadRow(grain, "deadlines");
 
         Assert.NotNull(read);
         Assert.Equal(grain, read.GrainId);
         Assert.Equal(TimeSpan.FromMinutes(1), read.Period);
         Assert.Equal(new DateTime(2026, 11, 26, 23, 0, 0, DateTimeKind.Utc), read.StartAt);
         Assert.Equal(etag, read.ETag);
-        Assert.Single((await Table(file).ReadRows(grain)).Reminders);
+        Assert.Single((await Table(open).ReadRows(grain)).Reminders);
     }
 
-    [Fact]
-    public async Task Upsert_replaces_and_changes_the_etag_so_an_old_etag_cannot_remove()
+    public static async Task Upsert_replaces_and_changes_the_etag_so_an_old_etag_cannot_remove(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        CatalogReminderTable table = Table(file);
+                CatalogReminderTable table = Table(open);
         GrainId grain = GrainId.Create("case", "c-1");
         string? first = await table.UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
         string? second = await table.UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(2)));
@@ -53,11 +51,9 @@ public sealed class CatalogReminderTableTests
         Assert.Null(await table.ReadRow(grain, "deadlines"));
     }
 
-    [Fact]
-    public async Task Range_reads_follow_the_uniform_hash_including_the_wrapped_range()
+    public static async Task Range_reads_follow_the_uniform_hash_including_the_wrapped_range(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        CatalogReminderTable table = Table(file);
+                CatalogReminderTable table = Table(open);
         GrainId[] grains = [.. Enumerable.Range(0, 40).Select(i => GrainId.Create("case", $"c-{i}"))];
         foreach (GrainId grain in grains)
         {
@@ -77,15 +73,13 @@ public sealed class CatalogReminderTableTests
         Assert.Equal(40, (await table.ReadRows(0u, 0u)).Reminders.Count);
     }
 
-    [Fact]
-    public async Task Services_do_not_see_each_others_reminders()
+    public static async Task Services_do_not_see_each_others_reminders(Func<CatalogDbContext> open)
     {
-        using CatalogFile file = await CatalogFile.CreateAsync();
-        GrainId grain = GrainId.Create("case", "c-1");
-        await Table(file, "county-a").UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
+                GrainId grain = GrainId.Create("case", "c-1");
+        await Table(open, "county-a").UpsertRow(Entry(grain, "deadlines", TimeSpan.FromMinutes(1)));
 
-        Assert.Null(await Table(file, "county-b").ReadRow(grain, "deadlines"));
-        await Table(file, "county-b").TestOnlyClearTable();
-        Assert.NotNull(await Table(file, "county-a").ReadRow(grain, "deadlines"));
+        Assert.Null(await Table(open, "county-b").ReadRow(grain, "deadlines"));
+        await Table(open, "county-b").TestOnlyClearTable();
+        Assert.NotNull(await Table(open, "county-a").ReadRow(grain, "deadlines"));
     }
 }
