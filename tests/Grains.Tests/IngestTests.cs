@@ -45,6 +45,11 @@ public sealed class IngestTests : SiloTest
         Assert.Equal(["StElevation", "Tachycardia"], view.Ecg!.Flags);
         Assert.Equal(Time.GetUtcNow().AddMinutes(10), view.SlaDueAt);
         await Eventually.Until(() => Task.FromResult(observer.Alerts), a => a.Any(x => x.Kind == AlertKind.StatCase && x.CaseId == caseId && x.Recipients.Contains("card-b")), "the Stat alert");
+        IReadOnlyList<CommunityEvent> events = await Eventually.Until(() => Task.FromResult(observer.Events),
+            e => e.OfType<WorklistChanged>().Any(w => w.ReaderId == "card-b" && w.OpenCases == 1)
+                && e.OfType<CaseChanged>().Any(c => c.CaseId == caseId && c.Status == CaseStatus.Assigned && c.AssignedReaderId == "card-b"),
+            "the worklist and case change events");
+        Assert.Contains(events.OfType<CaseChanged>(), c => c.CaseId == caseId && c.Status == CaseStatus.New && c.Priority == CasePriority.Stat);
     }
 
     [Fact]
