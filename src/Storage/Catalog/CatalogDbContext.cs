@@ -15,6 +15,10 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<WorklistItem> Worklist => Set<WorklistItem>();
 
+    public DbSet<GrainStateRecord> GrainStates => Set<GrainStateRecord>();
+
+    public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredInstance>(instance =>
@@ -80,6 +84,25 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             item.Property(w => w.ReferringPhysicianName).HasMaxLength(324);
             item.HasIndex(w => new { w.InstitutionId, w.ScheduledStartDate });
             item.HasIndex(w => w.AccessionNumber);
+        });
+
+        modelBuilder.Entity<GrainStateRecord>(state =>
+        {
+            state.ToTable("grain_states");
+            state.HasKey(g => new { g.StateName, g.GrainId });
+            state.Property(g => g.StateName).HasMaxLength(128);
+            state.Property(g => g.GrainId).HasMaxLength(512);
+        });
+
+        modelBuilder.Entity<ReminderRecord>(reminder =>
+        {
+            reminder.ToTable("reminders");
+            reminder.HasKey(r => new { r.ServiceId, r.GrainId, r.ReminderName });
+            reminder.Property(r => r.ServiceId).HasMaxLength(128);
+            reminder.Property(r => r.GrainId).HasMaxLength(512);
+            reminder.Property(r => r.ReminderName).HasMaxLength(128);
+            // Each silo reads the reminders of its hash range at start and on every refresh.
+            reminder.HasIndex(r => new { r.ServiceId, r.GrainHash });
         });
     }
 }

@@ -70,6 +70,64 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Catalog.GrainStateRecord", b =>
+                {
+                    b.Property<string>("StateName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("StateName", "GrainId");
+
+                    b.ToTable("grain_states", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Catalog.ReminderRecord", b =>
+                {
+                    b.Property<string>("ServiceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("ReminderName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("GrainHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PeriodTicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StartAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ServiceId", "GrainId", "ReminderName");
+
+                    b.HasIndex("ServiceId", "GrainHash");
+
+                    b.ToTable("reminders", (string)null);
+                });
+
             modelBuilder.Entity("Telemed.Storage.Catalog.StoredInstance", b =>
                 {
                     b.Property<long>("Id")

@@ -65,6 +65,64 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Catalog.GrainStateRecord", b =>
+                {
+                    b.Property<string>("StateName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StateName", "GrainId");
+
+                    b.ToTable("grain_states", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Catalog.ReminderRecord", b =>
+                {
+                    b.Property<string>("ServiceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReminderName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GrainHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ServiceId", "GrainId", "ReminderName");
+
+                    b.HasIndex("ServiceId", "GrainHash");
+
+                    b.ToTable("reminders", (string)null);
+                });
+
             modelBuilder.Entity("Telemed.Storage.Catalog.StoredInstance", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,36 @@
+using Telemed.Grains.Ingest;
+
+namespace Telemed.DeviceGateway.Ingest;
+
+/// <summary>
+/// Hands every ingested object to its study's grain, which opens or joins the case. It lives at the gateway's edge
+/// (the gateway sits below the grains in the dependency order) so the grains never see gateway types. An object
+/// without an institution cannot be routed and is refused here, after it is already durable.
+/// </summary>
+public sealed class GrainIngestSink(IGrainFactory grains) : IIngestSink
+{
+    public async ValueTask PublishAsync(IngestedObject ingested, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ingested);
+        IngestedItem item = ToItem(ingested);
+        await grains.GetGrain<IStudyGrain>(item.StudyKey).IngestAsync(item).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static IngestedItem ToItem(IngestedObject ingested)
+    {
+        ArgumentNullException.ThrowIfNull(ingested);
+        string institution = ingested.InstitutionId
+            ?? throw new ArgumentException($"ingested {ingested.SopInstanceUid ?? ingested.BlobHash} has no institution: no community to route it in", nameof(ingested));
+        return new IngestedItem(
+            ingested.BlobHash,
+            new DateTimeOffset(DateTime.SpecifyKind(ingested.ReceivedAtUtc, DateTimeKind.Utc)),
+            institution,
+            ingested.Kind == IngestedKind.EcgRecording || ingested.Modality == "ECG",
+            ingested.Modality,
+            ingested.PatientId,
+            ingested.StudyInstanceUid,
+            ingested.SopInstanceUid,
+            ingested.DeviceId,
+            [.. ingested.EcgFlags]);
+    }
+}

@@ -1,0 +1,375 @@
+using Microsoft.Extensions.Options;
+using Telemed.Grains.Communities;
+using Telemed.Grains.Events;
+using Telemed.Grains.Hosting;
+using Telemed.Grains.Readers;
+using Telemed.Grains.Routing;
+
+namespace Telemed.Grains.Cases;
+
+internal sealed class CaseGrain(
+    [PersistentState("case", TelemedGrains.StorageName)] IPersistentState<CaseGrain.State> state,
+    WorkflowClock time,
+    IOptions<CaseTimerOptions> timers) : Grain, ICaseGrain
+{
+    private const string DeadlineReminder = "deadlines";
+
+    private Guid CaseId => this.GetPrimaryKey();
+
+    private State Case => state.State;
+
+    public async Task<CaseView> OpenAsync(CaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Case.Opened)
+        {
+            throw new CaseTransitionException(CaseId, Case.Status, "open (the case exists)");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ClinicalQuestion))
+        {
+            throw new ArgumentException($"case {CaseId}: a clinical question is required", nameof(request));
+        }
+
+        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(request.CommunityId).GetSettingsAsync();
+        DateTimeOffset now = time.Now;
+        Case.Opened = true;
+        Case.CommunityId = request.CommunityId;
+        Case.RoutedCommunityId = request.CommunityId;
+        Case.Kind = request.Kind;
+        Case.Priority = request.Priority;
+        Case.Specialty = request.Specialty ?? DefaultSpecialty(request.Kind);
+        Case.Status = CaseStatus.New;
+        Case.ClinicalQuestion = request.ClinicalQuestion;
+        Case.PatientId = request.PatientId;
+        Case.Studies = [.. request.StudyUids ?? []];
+        Case.RequestingInstitutionId = request.RequestingInstitutionId;
+        Case.RequestedBy = request.RequestedBy;
+        Case.OpenedAt = now;
+        Case.SlaDueAt = now + settings.SlaFor(request.Priority);
+        Case.AcceptTimeout = settings.AcceptTimeout;
+        Case.Ecg = request.Ecg;
+        Case.SecondOpinionOf = request.SecondOpinionOf;
+        Record(request.RequestedBy, "opened", $"{request.Priority} {request.Kind}: {request.ClinicalQuestion}");
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+        Submit();
+        Publish();
+        return View();
+    }
+
+    public Task<CaseView> GetAsync()
+    {
+        RequireOpened();
+        return Task.FromResult(View());
+    }
+
+    public async Task AddStudyAsync(string studyUid, string actor)
+    {
+        RequireOpened();
+        if (Case.Studies.Contains(studyUid))
+        {
+            return;
+        }
+
+        Case.Studies.Add(studyUid);
+        Record(actor, "study added", studyUid);
+        await state.WriteStateAsync();
+    }
+
+    public async Task RaisePriorityAsync(CasePriority priority, string actor, string reason)
+    {
+        RequireOpened();
+        if (priority >= Case.Priority || IsClosed(Case.Status))
+        {
+            return;
+        }
+
+        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(Case.CommunityId).GetSettingsAsync();
+        DateTimeOffset due = time.Now + settings.SlaFor(priority);
+        Case.Priority = priority;
+        Case.SlaDueAt = due < Case.SlaDueAt ? due : Case.SlaDueAt;
+        Record(actor, $"priority raised to {priority}", reason);
+        await state.WriteStateAsync();
+        if (Case.Status == CaseStatus.New)
+        {
+            Submit();
+        }
+
+        Publish();
+    }
+
+    public async Task AssignAsync(string readerId, string routedCommunityId, string reason)
+    {
+        RequireOpened();
+        Require(Case.Status is CaseStatus.New or CaseStatus.Assigned, "assign");
+        Case.Status = CaseStatus.Assigned;
+        Case.AssignedReaderId = readerId;
+        Case.RoutedCommunityId = routedCommunityId;
+        Case.AcceptDueAt = time.Now + Case.AcceptTimeout;
+        Record("routing", "assigned", $"to {readerId}: {reason}");
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task UnassignAsync(string reason)
+    {
+        RequireOpened();
+        Require(Case.Status == CaseStatus.Assigned, "return to the queue");
+        Case.Status = CaseStatus.New;
+        Case.AssignedReaderId = null;
+        Case.AcceptDueAt = null;
+        Record("routing", "returned to queue", reason);
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task AcceptAsync(string readerId)
+    {
+        RequireOpened();
+        Require(Case.Status == CaseStatus.Assigned, "accept");
+        RequireAssignedReader(readerId, "accept");
+        Case.Status = CaseStatus.InProgress;
+        Case.AcceptDueAt = null;
+        Record(readerId, "accepted");
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task MarkPreliminaryAsync(string readerId)
+    {
+        RequireOpened();
+        Require(Case.Status is CaseStatus.InProgress or CaseStatus.Preliminary, "save a preliminary report");
+        RequireAssignedReader(readerId, "save a preliminary report");
+        Case.Status = CaseStatus.Preliminary;
+        Record(readerId, "preliminary report saved");
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task MarkSignedAsync(string readerId, int reportVersion)
+    {
+        RequireOpened();
+        Require(Case.Status is CaseStatus.InProgress or CaseStatus.Preliminary, "sign");
+        RequireAssignedReader(readerId, "sign");
+        Case.Status = CaseStatus.Signed;
+        Record(readerId, "signed", $"report version {reportVersion}");
+        await state.WriteStateAsync();
+        await Close();
+    }
+
+    public async Task MarkAmendedAsync(string readerId, int reportVersion, string reason)
+    {
+        RequireOpened();
+        Require(Case.Status is CaseStatus.Signed or CaseStatus.Amended, "amend");
+        Case.Status = CaseStatus.Amended;
+        Record(readerId, "amended", $"report version {reportVersion}: {reason}");
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task CancelAsync(string actor, string reason)
+    {
+        RequireOpened();
+        Require(!IsClosed(Case.Status), "cancel");
+        Case.Status = CaseStatus.Cancelled;
+        Record(actor, "cancelled", reason);
+        await state.WriteStateAsync();
+        await Close();
+    }
+
+    public async Task RecordEscalationAsync(string? backupReaderId, string? departmentHeadId)
+    {
+        RequireOpened();
+        Record("routing", "escalated", $"backup {backupReaderId ?? "none"}, department head {departmentHeadId ?? "none"}");
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    public async Task RecordOverflowAsync(string upperCommunityId)
+    {
+        RequireOpened();
+        Case.RoutedCommunityId = upperCommunityId;
+        Record("routing", "overflowed", $"no reader on duty in {Case.CommunityId}: sent to {upperCommunityId}");
+        await state.WriteStateAsync();
+    }
+
+    public async Task<Guid> RequestSecondOpinionAsync(string actor, string question)
+    {
+        RequireOpened();
+        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(Case.CommunityId).GetSettingsAsync();
+        string upper = settings.UpperLevelCommunityId
+            ?? throw new InvalidOperationException($"case {CaseId}: community {Case.CommunityId} has no upper-level hospital for a second opinion");
+        var secondOpinion = Guid.NewGuid();
+        await GrainFactory.GetGrain<ICaseGrain>(secondOpinion).OpenAsync(new CaseRequest(
+            upper, Case.Kind, Case.Priority, question, Case.RequestingInstitutionId, actor, Case.PatientId, Case.Studies,
+            Case.Specialty, Case.Ecg, CaseId));
+        Record(actor, "second opinion requested", $"case {secondOpinion} in {upper}");
+        await state.WriteStateAsync();
+        return secondOpinion;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Case.Opened || IsClosed(Case.Status))
+        {
+            await StopDeadlines();
+            return;
+        }
+
+        DateTimeOffset now = time.Now;
+        ICaseRoutingGrain routing = Routing();
+        bool changed = false;
+        if (Case.Status == CaseStatus.New)
+        {
+            // Routing is told one-way; resubmitting covers a message lost with a silo. It is idempotent.
+            Submit();
+        }
+
+        if (Case.Status == CaseStatus.Assigned && Case.AcceptDueAt <= now && Case.AssignedReaderId is { } unaccepting)
+        {
+            Case.AcceptDueAt = null;
+            Record("timer", "accept timed out", $"{unaccepting} did not accept within {Case.AcceptTimeout}");
+            changed = true;
+            _ = routing.ReassignAsync(CaseId, unaccepting, $"{unaccepting} did not accept within {Case.AcceptTimeout}");
+        }
+
+        if (!Case.SlaBreached && Case.SlaDueAt <= now)
+        {
+            Case.SlaBreached = true;
+            Record("timer", "SLA breached", $"due {Case.SlaDueAt:O}");
+            changed = true;
+            _ = routing.EscalateAsync(CaseId, Case.AssignedReaderId, accepted: Case.Status is CaseStatus.InProgress or CaseStatus.Preliminary);
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+            Publish();
+        }
+    }
+
+    private async Task Close()
+    {
+        Case.AcceptDueAt = null;
+        await state.WriteStateAsync();
+        if (Case.AssignedReaderId is { } reader)
+        {
+            await GrainFactory.GetGrain<IReaderGrain>(reader).RemoveCaseAsync(CaseId);
+        }
+
+        _ = Routing().CaseClosedAsync(CaseId);
+        await StopDeadlines();
+        Publish();
+    }
+
+    private async Task StopDeadlines()
+    {
+        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void Submit() => _ = Routing().SubmitAsync(
+        new RoutingRequest(CaseId, Case.Kind, Case.Priority, Case.PatientId, Case.OpenedAt, Case.SlaDueAt));
+
+    private ICaseRoutingGrain Routing() => GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(Case.RoutedCommunityId, Case.Specialty));
+
+    private void Publish()
+    {
+        var changed = new CaseChanged(CaseId, Case.Status, Case.Priority, Case.AssignedReaderId);
+        CommunityFeed.Publish(GrainFactory, Case.CommunityId, changed);
+        if (Case.RoutedCommunityId != Case.CommunityId)
+        {
+            CommunityFeed.Publish(GrainFactory, Case.RoutedCommunityId, changed);
+        }
+    }
+
+    private void Record(string actor, string action, string? detail = null) =>
+        Case.History.Add(new CaseHistoryEntry(time.Now, actor, action, Case.Status, detail));
+
+    private void RequireOpened()
+    {
+        if (!Case.Opened)
+        {
+            throw new KeyNotFoundException($"case {CaseId} does not exist");
+        }
+    }
+
+    private void Require(bool allowed, string action)
+    {
+        if (!allowed)
+        {
+            throw new CaseTransitionException(CaseId, Case.Status, action);
+        }
+    }
+
+    private void RequireAssignedReader(string readerId, string action)
+    {
+        if (Case.AssignedReaderId != readerId)
+        {
+            throw new CaseTransitionException($"case {CaseId}: {readerId} cannot {action}: the case is assigned to {Case.AssignedReaderId ?? "nobody"}");
+        }
+    }
+
+    private static bool IsClosed(CaseStatus status) => status is CaseStatus.Signed or CaseStatus.Amended or CaseStatus.Cancelled;
+
+    private static Specialty DefaultSpecialty(CaseKind kind) => kind switch
+    {
+        CaseKind.EcgRead => Specialty.Cardiology,
+        CaseKind.ImagingRead => Specialty.Radiology,
+        _ => Specialty.GeneralMedicine,
+    };
+
+    private CaseView View() => new(
+        CaseId, Case.CommunityId, Case.RoutedCommunityId, Case.Kind, Case.Priority, Case.Specialty, Case.Status,
+        Case.ClinicalQuestion, Case.PatientId, [.. Case.Studies], Case.RequestingInstitutionId, Case.RequestedBy,
+        Case.AssignedReaderId, Case.OpenedAt, Case.SlaDueAt, Case.AcceptDueAt, Case.SlaBreached, Case.Ecg,
+        Case.SecondOpinionOf, [.. Case.History]);
+
+    internal sealed class State
+    {
+        public bool Opened { get; set; }
+
+        public string CommunityId { get; set; } = string.Empty;
+
+        public string RoutedCommunityId { get; set; } = string.Empty;
+
+        public CaseKind Kind { get; set; }
+
+        public CasePriority Priority { get; set; }
+
+        public Specialty Specialty { get; set; }
+
+        public CaseStatus Status { get; set; }
+
+        public string ClinicalQuestion { get; set; } = string.Empty;
+
+        public string? PatientId { get; set; }
+
+        public List<string> Studies { get; set; } = [];
+
+        public string RequestingInstitutionId { get; set; } = string.Empty;
+
+        public string RequestedBy { get; set; } = string.Empty;
+
+        public string? AssignedReaderId { get; set; }
+
+        public DateTimeOffset OpenedAt { get; set; }
+
+        public DateTimeOffset SlaDueAt { get; set; }
+
+        public DateTimeOffset? AcceptDueAt { get; set; }
+
+        public TimeSpan AcceptTimeout { get; set; }
+
+        public bool SlaBreached { get; set; }
+
+        public EcgFindings? Ecg { get; set; }
+
+        public Guid? SecondOpinionOf { get; set; }
+
+        public List<CaseHistoryEntry> History { get; set; } = [];
+    }
+}

@@ -1,0 +1,8 @@
+namespace Telemed.Grains.Cases;
+
+public enum CaseKind
+{
+    EcgRead,
+    ImagingRead,
+    Consultation,
+}

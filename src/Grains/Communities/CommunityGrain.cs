@@ -1,0 +1,130 @@
+using Telemed.Grains.Hosting;
+using Telemed.Grains.Readers;
+
+namespace Telemed.Grains.Communities;
+
+internal sealed class CommunityGrain(
+    [PersistentState("community", TelemedGrains.StorageName)] IPersistentState<CommunityGrain.State> state,
+    WorkflowClock time) : Grain, ICommunityGrain
+{
+    private string CommunityId => this.GetPrimaryKeyString();
+
+    public async Task DefineInstitutionAsync(Institution institution)
+    {
+        ArgumentNullException.ThrowIfNull(institution);
+        if (institution.ParentId is { } parentId)
+        {
+            if (!state.State.Institutions.TryGetValue(parentId, out Institution? parent))
+            {
+                throw new ArgumentException($"community {CommunityId}: parent institution {parentId} of {institution.Id} is not defined");
+            }
+
+            if (institution.Level <= parent.Level)
+            {
+                throw new ArgumentException($"community {CommunityId}: {institution.Id} ({institution.Level}) cannot sit under {parent.Id} ({parent.Level})");
+            }
+        }
+
+        state.State.Institutions[institution.Id] = institution;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IInstitutionGrain>(institution.Id).RegisterAsync(new InstitutionRecord(CommunityId, institution));
+    }
+
+    public async Task DefineDepartmentAsync(Department department)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        RequireInstitution(department.InstitutionId);
+        state.State.Departments[department.Id] = department;
+        await state.WriteStateAsync();
+    }
+
+    public async Task EnrolReaderAsync(ReaderEnrolment reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        RequireInstitution(reader.InstitutionId);
+        state.State.Readers[reader.ReaderId] = reader;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IReaderGrain>(reader.ReaderId).EnrolAsync(CommunityId, reader);
+    }
+
+    public async Task SetRosterAsync(IReadOnlyList<DutyShift> roster)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        foreach (DutyShift shift in roster)
+        {
+            if (!state.State.Readers.ContainsKey(shift.ReaderId))
+            {
+                throw new ArgumentException($"community {CommunityId}: roster names {shift.ReaderId}, who is not an enrolled reader");
+            }
+
+            if (shift.To <= shift.From)
+            {
+                throw new ArgumentException($"community {CommunityId}: shift of {shift.ReaderId} ends before it starts");
+            }
+        }
+
+        state.State.Roster = [.. roster];
+        await state.WriteStateAsync();
+    }
+
+    public async Task ConfigureAsync(CommunitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.StatSla <= TimeSpan.Zero || settings.UrgentSla <= TimeSpan.Zero || settings.RoutineSla <= TimeSpan.Zero
+            || settings.AcceptTimeout <= TimeSpan.Zero || settings.MaxOpenCasesPerReader < 1)
+        {
+            throw new ArgumentException($"community {CommunityId}: SLAs and the accept timeout must be positive, the open-case limit at least 1");
+        }
+
+        state.State.Settings = settings;
+        await state.WriteStateAsync();
+    }
+
+    public Task<CommunitySettings> GetSettingsAsync() => Task.FromResult(state.State.Settings);
+
+    public Task<IReadOnlyList<Institution>> GetInstitutionsAsync() =>
+        Task.FromResult<IReadOnlyList<Institution>>([.. state.State.Institutions.Values.OrderBy(i => i.Level).ThenBy(i => i.Id, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<string>> GetReadersAsync(Specialty specialty) =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Readers.Values
+            .Where(r => r.Specialties.Contains(specialty))
+            .Select(r => r.ReaderId)
+            .Order(StringComparer.Ordinal)]);
+
+    public Task<EscalationContacts> GetEscalationContactsAsync(Specialty specialty, string? currentReaderId)
+    {
+        DateTimeOffset now = time.Now;
+        string? backup = state.State.Roster
+            .Where(s => s.Role == DutyRole.Backup && s.Specialty == specialty && s.Covers(now) && s.ReaderId != currentReaderId)
+            .Select(s => s.ReaderId)
+            .FirstOrDefault();
+        // The head of the specialty's department at the highest-level institution is the one who answers for the SLA.
+        string? head = state.State.Departments.Values
+            .Where(d => d.Specialty == specialty && d.HeadReaderId is not null && state.State.Institutions.ContainsKey(d.InstitutionId))
+            .OrderBy(d => state.State.Institutions[d.InstitutionId].Level)
+            .Select(d => d.HeadReaderId)
+            .FirstOrDefault();
+        return Task.FromResult(new EscalationContacts(backup, head));
+    }
+
+    private void RequireInstitution(string institutionId)
+    {
+        if (!state.State.Institutions.ContainsKey(institutionId))
+        {
+            throw new ArgumentException($"community {CommunityId}: institution {institutionId} is not defined");
+        }
+    }
+
+    internal sealed class State
+    {
+        public Dictionary<string, Institution> Institutions { get; set; } = [];
+
+        public Dictionary<string, Department> Departments { get; set; } = [];
+
+        public Dictionary<string, ReaderEnrolment> Readers { get; set; } = [];
+
+        public List<DutyShift> Roster { get; set; } = [];
+
+        public CommunitySettings Settings { get; set; } = CommunitySettings.Default;
+    }
+}

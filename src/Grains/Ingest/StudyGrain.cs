@@ -1,0 +1,94 @@
+using Telemed.Ecg.Rhythm;
+using Telemed.Grains.Cases;
+using Telemed.Grains.Communities;
+using Telemed.Grains.Hosting;
+
+namespace Telemed.Grains.Ingest;
+
+internal sealed class StudyGrain(
+    [PersistentState("study", TelemedGrains.StorageName)] IPersistentState<StudyGrain.State> state) : Grain, IStudyGrain
+{
+    public async Task<IngestOutcome> IngestAsync(IngestedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        string objectKey = item.SopInstanceUid is { } sop ? $"{sop}:{item.BlobHash}" : item.BlobHash;
+        CasePriority priority = PriorityOf(item);
+        if (!state.State.Objects.Contains(objectKey))
+        {
+            state.State.Objects.Add(objectKey);
+        }
+
+        if (state.State.CaseId is { } existing && state.State.CaseOpened)
+        {
+            await state.WriteStateAsync();
+            ICaseGrain joined = GrainFactory.GetGrain<ICaseGrain>(existing);
+            await joined.RaisePriorityAsync(priority, item.DeviceId ?? "ingest", $"ECG analysis: {string.Join(", ", item.EcgFlags ?? [])}");
+            return new IngestOutcome(existing, false, (await joined.GetAsync()).Priority);
+        }
+
+        InstitutionRecord institution = await GrainFactory.GetGrain<IInstitutionGrain>(item.InstitutionId).GetAsync()
+            ?? throw new ArgumentException($"study {item.StudyKey}: institution {item.InstitutionId} is not defined in any community");
+        // The case id is kept before the case opens, so a retry after a crash opens that same case, never a second one.
+        Guid caseId = state.State.CaseId ??= Guid.NewGuid();
+        await state.WriteStateAsync();
+
+        IReadOnlyList<string> flags = item.EcgFlags ?? [];
+        CaseKind kind = IsEcg(item) ? CaseKind.EcgRead : CaseKind.ImagingRead;
+        string question = kind == CaseKind.EcgRead
+            ? flags.Count > 0 ? $"ECG for reading; automatic analysis: {string.Join(", ", flags)}" : "ECG for reading"
+            : $"{item.Modality ?? "Imaging"} study for reading";
+        try
+        {
+            await GrainFactory.GetGrain<ICaseGrain>(caseId).OpenAsync(new CaseRequest(
+                institution.CommunityId, kind, priority, question, item.InstitutionId, item.DeviceId ?? "ingest", item.PatientId,
+                [item.StudyKey], SpecialtyOf(item), kind == CaseKind.EcgRead ? new EcgFindings(flags) : null));
+        }
+        catch (CaseTransitionException)
+        {
+            // Opened before the crash that cost us the CaseOpened write.
+        }
+
+        state.State.CaseOpened = true;
+        await state.WriteStateAsync();
+        return new IngestOutcome(caseId, true, priority);
+    }
+
+    public Task<Guid?> GetCaseAsync() => Task.FromResult(state.State.CaseId);
+
+    /// <summary>The most urgent of the ECG's flags decides; images and unflagged ECGs are Routine until a person says otherwise.</summary>
+    internal static CasePriority PriorityOf(IngestedItem item)
+    {
+        CasePriority priority = CasePriority.Routine;
+        foreach (string flag in item.EcgFlags ?? [])
+        {
+            if (!Enum.TryParse(flag, out EcgFlagKind kind))
+            {
+                continue; // e.g. "AnalysisFailed": a reader will see it in the question, no urgency from it.
+            }
+
+            CasePriority fromFlag = RhythmFlagger.UrgencyOf(kind) switch
+            {
+                EcgUrgency.Stat => CasePriority.Stat,
+                EcgUrgency.Urgent => CasePriority.Urgent,
+                _ => CasePriority.Routine,
+            };
+            priority = fromFlag < priority ? fromFlag : priority;
+        }
+
+        return priority;
+    }
+
+    private static bool IsEcg(IngestedItem item) => item.IsEcg || item.Modality == "ECG";
+
+    private static Specialty SpecialtyOf(IngestedItem item) =>
+        IsEcg(item) ? Specialty.Cardiology : item.Modality == "US" ? Specialty.Ultrasound : Specialty.Radiology;
+
+    internal sealed class State
+    {
+        public Guid? CaseId { get; set; }
+
+        public bool CaseOpened { get; set; }
+
+        public List<string> Objects { get; set; } = [];
+    }
+}

@@ -1,0 +1,9 @@
+namespace Telemed.Grains.Referrals;
+
+public enum ReferralStatus
+{
+    Requested,
+    Accepted,
+    Declined,
+    Completed,
+}

@@ -1,0 +1,7 @@
+namespace Telemed.Grains.Reports;
+
+public enum ReportTemplateKind
+{
+    RestingEcg,
+    ChestXray,
+}

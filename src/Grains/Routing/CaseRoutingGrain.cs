@@ -1,0 +1,250 @@
+using Telemed.Grains.Cases;
+using Telemed.Grains.Communities;
+using Telemed.Grains.Events;
+using Telemed.Grains.Hosting;
+using Telemed.Grains.Readers;
+
+namespace Telemed.Grains.Routing;
+
+internal sealed class CaseRoutingGrain(
+    [PersistentState("routing", TelemedGrains.StorageName)] IPersistentState<CaseRoutingGrain.State> state,
+    WorkflowClock time) : Grain, ICaseRoutingGrain
+{
+    private string communityId = string.Empty;
+    private Specialty specialty;
+
+    private ICommunityGrain Community => GrainFactory.GetGrain<ICommunityGrain>(communityId);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (communityId, specialty) = RoutingKey.Parse(this.GetPrimaryKeyString());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task SubmitAsync(RoutingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (state.State.Open.ContainsKey(request.CaseId))
+        {
+            return;
+        }
+
+        state.State.Queue.RemoveAll(q => q.CaseId == request.CaseId);
+        state.State.Queue.Add(request);
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task DispatchAsync()
+    {
+        if (state.State.Queue.Count == 0)
+        {
+            return;
+        }
+
+        CommunitySettings settings = await Community.GetSettingsAsync();
+        Dictionary<string, int> loads = await OnDutyLoads();
+        if (loads.Count == 0)
+        {
+            await OverflowOrWait(settings);
+            return;
+        }
+
+        foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
+        {
+            string? reader = Choose(request, loads, settings, exclude: null);
+            if (reader is null)
+            {
+                continue;
+            }
+
+            state.State.Queue.Remove(request);
+            if (await Place(request, reader, "routed"))
+            {
+                loads[reader]++;
+            }
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason)
+    {
+        if (!state.State.Open.TryGetValue(caseId, out OpenCase? open) || open.ReaderId != fromReaderId)
+        {
+            return; // Already moved or closed: the timeout that asked for this is stale.
+        }
+
+        CommunitySettings settings = await Community.GetSettingsAsync();
+        Dictionary<string, int> loads = await OnDutyLoads();
+        string? reader = Choose(open.Request, loads, settings, exclude: fromReaderId)
+            ?? (loads.ContainsKey(fromReaderId) ? fromReaderId : null);
+        if (reader is not null)
+        {
+            await Move(open, reader, reason);
+            await state.WriteStateAsync();
+            return;
+        }
+
+        // Nobody on duty to take it: back to the queue, where it waits or overflows like a new case.
+        state.State.Open.Remove(caseId);
+        await GrainFactory.GetGrain<IReaderGrain>(fromReaderId).RemoveCaseAsync(caseId);
+        await GrainFactory.GetGrain<ICaseGrain>(caseId).UnassignAsync(reason);
+        state.State.Queue.Add(open.Request);
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task EscalateAsync(Guid caseId, string? currentReaderId, bool accepted)
+    {
+        EscalationContacts contacts = await Community.GetEscalationContactsAsync(specialty, currentReaderId);
+        string? backup = contacts.BackupReaderId;
+        if (backup is null)
+        {
+            // No backup on the roster: the least loaded other reader on duty covers.
+            Dictionary<string, int> loads = await OnDutyLoads();
+            backup = loads.Where(l => l.Key != currentReaderId).OrderBy(l => l.Value).ThenBy(l => l.Key, StringComparer.Ordinal)
+                .Select(l => l.Key).FirstOrDefault();
+        }
+
+        if (backup is not null && !accepted)
+        {
+            if (state.State.Open.TryGetValue(caseId, out OpenCase? open))
+            {
+                await Move(open, backup, "SLA breached: escalated to backup");
+            }
+            else if (state.State.Queue.Find(q => q.CaseId == caseId) is { } queued)
+            {
+                state.State.Queue.Remove(queued);
+                await Place(queued, backup, "SLA breached: escalated to backup");
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        await GrainFactory.GetGrain<ICaseGrain>(caseId).RecordEscalationAsync(backup, contacts.DepartmentHeadId);
+        string[] recipients = [.. new[] { backup, contacts.DepartmentHeadId, currentReaderId }.OfType<string>().Distinct()];
+        CommunityFeed.Publish(GrainFactory, communityId,
+            new AlertRaised(caseId, AlertKind.SlaBreached, recipients, $"case {caseId} passed its SLA unsigned"));
+    }
+
+    public async Task CaseClosedAsync(Guid caseId)
+    {
+        bool changed = state.State.Open.Remove(caseId) | state.State.Queue.RemoveAll(q => q.CaseId == caseId) > 0;
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        await DispatchAsync();
+    }
+
+    public Task<IReadOnlyList<RoutingRequest>> GetQueueAsync() =>
+        Task.FromResult<IReadOnlyList<RoutingRequest>>([.. Ordered(state.State.Queue)]);
+
+    private static IEnumerable<RoutingRequest> Ordered(IEnumerable<RoutingRequest> queue) =>
+        queue.OrderBy(q => q.Priority).ThenBy(q => q.OpenedAt).ThenBy(q => q.CaseId);
+
+    private string? Choose(RoutingRequest request, Dictionary<string, int> loads, CommunitySettings settings, string? exclude)
+    {
+        // Stat preempts: it may go beyond a reader's open-case limit rather than wait.
+        List<string> candidates = [.. loads
+            .Where(l => l.Key != exclude && (request.Priority == CasePriority.Stat || l.Value < settings.MaxOpenCasesPerReader))
+            .Select(l => l.Key)];
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        // Continuity: the reader who read this patient before reads again while on duty.
+        if (request.PatientId is { } patient && state.State.LastReaderByPatient.TryGetValue(patient, out string? previous)
+            && candidates.Contains(previous))
+        {
+            return previous;
+        }
+
+        return candidates.OrderBy(r => loads[r]).ThenBy(r => r, StringComparer.Ordinal).First();
+    }
+
+    private async Task<bool> Place(RoutingRequest request, string readerId, string reason)
+    {
+        IReaderGrain reader = GrainFactory.GetGrain<IReaderGrain>(readerId);
+        await reader.AddCaseAsync(new WorklistEntry(request.CaseId, request.Kind, request.Priority, request.PatientId, request.SlaDueAt, time.Now));
+        try
+        {
+            await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).AssignAsync(readerId, communityId, reason);
+        }
+        catch (CaseTransitionException)
+        {
+            // Cancelled while it waited: nothing to place.
+            await reader.RemoveCaseAsync(request.CaseId);
+            return false;
+        }
+
+        state.State.Open[request.CaseId] = new OpenCase(request, readerId);
+        if (request.PatientId is { } patient)
+        {
+            state.State.LastReaderByPatient[patient] = readerId;
+        }
+
+        if (request.Priority == CasePriority.Stat)
+        {
+            CommunityFeed.Publish(GrainFactory, communityId,
+                new AlertRaised(request.CaseId, AlertKind.StatCase, [readerId], $"Stat {request.Kind} case {request.CaseId} assigned"));
+        }
+
+        return true;
+    }
+
+    private async Task Move(OpenCase open, string toReaderId, string reason)
+    {
+        state.State.Open.Remove(open.Request.CaseId);
+        if (toReaderId != open.ReaderId)
+        {
+            await GrainFactory.GetGrain<IReaderGrain>(open.ReaderId).RemoveCaseAsync(open.Request.CaseId);
+        }
+
+        await Place(open.Request, toReaderId, reason);
+    }
+
+    private async Task OverflowOrWait(CommunitySettings settings)
+    {
+        if (settings.UpperLevelCommunityId is not { } upper)
+        {
+            foreach (RoutingRequest request in state.State.Queue.Where(q => q.Priority == CasePriority.Stat))
+            {
+                CommunityFeed.Publish(GrainFactory, communityId,
+                    new AlertRaised(request.CaseId, AlertKind.NoReaderOnDuty, [], $"Stat case {request.CaseId} waits: no {specialty} reader on duty"));
+            }
+
+            return;
+        }
+
+        foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
+        {
+            await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).RecordOverflowAsync(upper);
+            _ = GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(upper, specialty)).SubmitAsync(request);
+            state.State.Queue.Remove(request);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private async Task<Dictionary<string, int>> OnDutyLoads()
+    {
+        IReadOnlyList<string> readers = await Community.GetReadersAsync(specialty);
+        ReaderStatus[] statuses = await Task.WhenAll(readers.Select(r => GrainFactory.GetGrain<IReaderGrain>(r).GetStatusAsync()));
+        return statuses.Where(s => s.OnDuty).ToDictionary(s => s.ReaderId, s => s.OpenCases, StringComparer.Ordinal);
+    }
+
+    internal sealed record OpenCase(RoutingRequest Request, string ReaderId);
+
+    internal sealed class State
+    {
+        public List<RoutingRequest> Queue { get; set; } = [];
+
+        public Dictionary<Guid, OpenCase> Open { get; set; } = [];
+
+        public Dictionary<string, string> LastReaderByPatient { get; set; } = [];
+    }
+}

@@ -1,0 +1,35 @@
+namespace Telemed.Grains.Routing;
+
+/// <summary>
+/// The reading pool of one community and specialty (key <see cref="RoutingKey.For"/>). Queued cases go out Stat, then
+/// Urgent, then Routine (oldest first within a priority) to on-duty readers of the specialty: the patient's previous
+/// reader when on duty, else the least loaded. Readers at the community's open-case limit take only Stat cases. With
+/// nobody on duty and an upper-level community configured, cases overflow there.
+/// One activation per pool serialises decisions, so a case is never given to two readers.
+/// Calls into routing are one-way: routing calls cases and readers, and they never wait on it.
+/// </summary>
+public interface ICaseRoutingGrain : IGrainWithStringKey
+{
+    /// <summary>Queues the case (or updates its priority) and dispatches. Repeating it is harmless.</summary>
+    [OneWay]
+    Task SubmitAsync(RoutingRequest request);
+
+    /// <summary>Gives the case to another reader (the same one only if nobody else is on duty).</summary>
+    [OneWay]
+    Task ReassignAsync(Guid caseId, string fromReaderId, string reason);
+
+    /// <summary>SLA breached: alert the backup and the department head; a case nobody accepted moves to the backup.</summary>
+    [OneWay]
+    Task EscalateAsync(Guid caseId, string? currentReaderId, bool accepted);
+
+    /// <summary>The case was signed or cancelled: its reader has room again.</summary>
+    [OneWay]
+    Task CaseClosedAsync(Guid caseId);
+
+    /// <summary>Places queued cases with whoever has room now.</summary>
+    [OneWay]
+    Task DispatchAsync();
+
+    /// <summary>Waiting cases in the order they will go out.</summary>
+    Task<IReadOnlyList<RoutingRequest>> GetQueueAsync();
+}

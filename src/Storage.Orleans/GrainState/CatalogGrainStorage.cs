@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Telemed.Storage.Catalog;
+
+namespace Telemed.Storage.Orleans.GrainState;
+
+/// <summary>
+/// Orleans grain storage in the catalog's <c>grain_states</c> table: state as JSON, the row version as ETag. A write
+/// whose ETag is not the stored one (another activation wrote in between) throws
+/// <see cref="InconsistentStateException"/> and changes nothing.
+/// </summary>
+public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, JsonSerializerOptions json) : IGrainStorage
+{
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string id = grainId.ToString();
+        await using CatalogDbContext catalog = openCatalog();
+        GrainStateRecord? row = await catalog.GrainStates.AsNoTracking()
+            .SingleOrDefaultAsync(g => g.StateName == stateName && g.GrainId == id).ConfigureAwait(false);
+        if (row is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        grainState.State = JsonSerializer.Deserialize<T>(row.Json, json) ?? Activator.CreateInstance<T>();
+        grainState.ETag = ETagOf(row.Version);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string id = grainId.ToString();
+        string text = JsonSerializer.Serialize(grainState.State, json);
+        DateTime now = DateTime.UtcNow;
+        await using CatalogDbContext catalog = openCatalog();
+        if (grainState.ETag is null)
+        {
+            catalog.GrainStates.Add(new GrainStateRecord { StateName = stateName, GrainId = id, Json = text, Version = 1, UpdatedAtUtc = now });
+            try
+            {
+                await catalog.SaveChangesAsync().ConfigureAwait(false);
+            }
+            catch (DbUpdateException e)
+            {
+                // The primary key refused the insert: someone wrote this grain's state after we read "no record".
+                throw new InconsistentStateException($"{stateName} of {id} was written by another activation", await StoredETag(stateName, id).ConfigureAwait(false), null, e);
+            }
+
+            grainState.ETag = ETagOf(1);
+            grainState.RecordExists = true;
+            return;
+        }
+
+        long expected = VersionOf(grainState.ETag, stateName, id);
+        long next = expected + 1;
+        int updated = await catalog.GrainStates
+            .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(g => g.Json, text)
+                .SetProperty(g => g.Version, next)
+                .SetProperty(g => g.UpdatedAtUtc, now)).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            throw new InconsistentStateException($"{stateName} of {id} changed since it was read (ETag {grainState.ETag})",
+                await StoredETag(stateName, id).ConfigureAwait(false), grainState.ETag);
+        }
+
+        grainState.ETag = ETagOf(next);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        string id = grainId.ToString();
+        if (grainState.ETag is not null)
+        {
+            long expected = VersionOf(grainState.ETag, stateName, id);
+            await using CatalogDbContext catalog = openCatalog();
+            int deleted = await catalog.GrainStates
+                .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
+                .ExecuteDeleteAsync().ConfigureAwait(false);
+            if (deleted == 0)
+            {
+                throw new InconsistentStateException($"{stateName} of {id} changed since it was read (ETag {grainState.ETag})",
+                    await StoredETag(stateName, id).ConfigureAwait(false), grainState.ETag);
+            }
+        }
+
+        // Orleans leaves resetting the in-memory state to the provider.
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    private async Task<string> StoredETag(string stateName, string id)
+    {
+        await using CatalogDbContext catalog = openCatalog();
+        long? version = await catalog.GrainStates.AsNoTracking()
+            .Where(g => g.StateName == stateName && g.GrainId == id)
+            .Select(g => (long?)g.Version).SingleOrDefaultAsync().ConfigureAwait(false);
+        return version is { } v ? ETagOf(v) : "none";
+    }
+
+    private static string ETagOf(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long VersionOf(string etag, string stateName, string id) =>
+        long.TryParse(etag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long v)
+            ? v
+            : throw new InconsistentStateException($"{stateName} of {id}: '{etag}' is not an ETag this storage issued", "unknown", etag);
+}

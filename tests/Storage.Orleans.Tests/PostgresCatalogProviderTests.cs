@@ -1,0 +1,39 @@
+using Telemed.Storage.Catalog;
+using Xunit;
+
+namespace Telemed.Storage.Orleans.Tests;
+
+/// <summary>The same scenarios on PostgreSQL: a private server for the class, a fresh database per test.</summary>
+public sealed class PostgresCatalogProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+
+    [PostgresFact]
+    public async Task GrainStorage_Missing_state_reads_as_a_new_object_without_etag() => await GrainStorageScenarios.Missing_state_reads_as_a_new_object_without_etag(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_Written_state_reads_back_from_a_new_storage_on_the_same_database() => await GrainStorageScenarios.Written_state_reads_back_from_a_new_storage_on_the_same_database(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_A_write_with_a_stale_etag_throws_and_keeps_the_other_writers_state() => await GrainStorageScenarios.A_write_with_a_stale_etag_throws_and_keeps_the_other_writers_state(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_Two_first_writes_of_the_same_grain_conflict() => await GrainStorageScenarios.Two_first_writes_of_the_same_grain_conflict(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_Clear_removes_the_row_and_resets_the_state_but_not_with_a_stale_etag() => await GrainStorageScenarios.Clear_removes_the_row_and_resets_the_state_but_not_with_a_stale_etag(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_States_of_different_names_and_grains_are_separate_rows() => await GrainStorageScenarios.States_of_different_names_and_grains_are_separate_rows(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task Reminders_Upserted_reminder_survives_a_new_table_on_the_same_database() => await ReminderTableScenarios.Upserted_reminder_survives_a_new_table_on_the_same_database(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task Reminders_Upsert_replaces_and_changes_the_etag_so_an_old_etag_cannot_remove() => await ReminderTableScenarios.Upsert_replaces_and_changes_the_etag_so_an_old_etag_cannot_remove(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task Reminders_Range_reads_follow_the_uniform_hash_including_the_wrapped_range() => await ReminderTableScenarios.Range_reads_follow_the_uniform_hash_including_the_wrapped_range(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task Reminders_Services_do_not_see_each_others_reminders() => await ReminderTableScenarios.Services_do_not_see_each_others_reminders(await server.CreateCatalogAsync());
+}
