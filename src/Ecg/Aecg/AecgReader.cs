@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
 using Telemed.Ecg.Formats;
 using Telemed.Ecg.Rhythm;
@@ -70,27 +69,7 @@ public static class AecgReader
         return new EcgDocument(EcgFileFormat.HL7Aecg, recording, metadata, warnings);
     }
 
-    internal static XDocument Load(byte[] document)
-    {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = MaxDocumentBytes,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-        };
-        try
-        {
-            using var stream = new MemoryStream(document, writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            return XDocument.Load(reader);
-        }
-        catch (XmlException e)
-        {
-            throw Error($"line {e.LineNumber}, position {e.LinePosition}", $"not well-formed XML or refused construct: {e.Message}", e);
-        }
-    }
+    internal static XDocument Load(byte[] document) => SafeXml.Load(document, MaxDocumentBytes, EcgFileFormat.HL7Aecg);
 
     private static EcgRecording ReadSequenceSet(XElement set, string? name, List<string> warnings)
     {
