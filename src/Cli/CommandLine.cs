@@ -27,7 +27,7 @@ internal static class CommandLine
     public const string Usage = """
         usage: telemed <group> <command> [options]
 
-        ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>] [--mains 50|60]
+        ecg analyze <record|file> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>] [--mains 50|60]
                                             beats, measurements and urgency flags of a recording
         ecg detect <record> --out <ann> [--dir <folder>] [--force]
                                             write detected beats as WFDB annotations <record>.<ann>
@@ -40,6 +40,7 @@ internal static class CommandLine
                                             one frame (from 1) as an 8-bit PNG; window from the file or min/max by default
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
 
-        <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
+        <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,
+        HL7 aECG, Philips XML or DICOM ECG file, recognised by its content.
         """;
 }
