@@ -7,7 +7,8 @@ namespace Telemed.Ecg.ScpEcg;
 /// <summary>
 /// Reads an SCP-ECG record (EN 1064:2005 / ISO 11073-91064; protocol versions 1.x–3.0) into an <see cref="EcgDocument"/>:
 /// section 0 pointers, section 1 patient and acquisition tags, section 2 Huffman tables (default or custom), section 3
-/// leads, sections 4/5 reference-beat subtraction, section 6 rhythm data (difference encodings 0/1/2, bimodal compression).
+/// leads, sections 4/5 reference-beat subtraction, section 6 rhythm data (difference encodings 0/1/2). Bimodal
+/// compression (decimated rhythm outside the QRS) is refused with a clear message: no real file here uses it.
 /// </summary>
 /// <remarks>
 /// CRC policy: a record or section whose CRC-CCITT does not match is refused by default, because a township upload
@@ -15,6 +16,8 @@ namespace Telemed.Ecg.ScpEcg;
 /// each mismatch in <see cref="EcgDocument.Warnings"/> (for archives of files from writers that leave the CRC zero).
 /// Every length and offset is checked against the record before use and allocations are bounded by the record's size,
 /// so a hostile file ends in an <see cref="EcgFormatException"/> naming the section and offset, never a crash.
+/// Files of Healforce handhelds, recognised by their 0-based section 0, are read best effort by their own rules
+/// (HealforceScp), with every deviation and the unverifiable integrity in the warnings.
 /// </remarks>
 public static class ScpEcgReader
 {
@@ -48,6 +51,11 @@ public static class ScpEcgReader
         if (record.Length > MaxRecordBytes)
         {
             throw Error("record header", $"{record.Length} bytes is more than the {MaxRecordBytes} this reader accepts.");
+        }
+
+        if (HealforceScp.Matches(record))
+        {
+            return HealforceScp.Read(record, name);
         }
 
         uint declared = BinaryPrimitives.ReadUInt32LittleEndian(record[2..]);

@@ -49,11 +49,20 @@ public class EcgFormatsCommandTests
     }
 
     [Fact]
-    public void Healforce_file_is_refused_with_its_reason()
+    public void Healforce_file_is_analysed_with_its_warnings_and_a_damaged_file_is_refused()
     {
-        var (code, _, err) = Run("ecg", "analyze", TestData.FormatsFile("scp-ecg/KaibinBao__healforcescpecg__62.SCP"));
+        var (code, output, err) = Run("ecg", "analyze", TestData.FormatsFile("scp-ecg/KaibinBao__healforcescpecg__62.SCP"));
 
-        Assert.Equal(1, code);
-        Assert.Contains("SCP-ECG: record header, byte offset 2: record length field says", err, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.Contains("1 leads (V3), 150 Hz", output, StringComparison.Ordinal);
+        Assert.Contains("warning: non-compliant SCP-ECG (Healforce dialect", err, StringComparison.Ordinal);
+
+        using var temp = new TempDirectory();
+        byte[] damaged = File.ReadAllBytes(TestData.FormatsFile("scp-ecg/Refactoring__ECGToolkit__Example.scp"));
+        damaged[20_000] ^= 1;
+        File.WriteAllBytes(temp.File("damaged.scp"), damaged);
+        var refused = Run("ecg", "analyze", temp.File("damaged.scp"));
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("SCP-ECG: record, byte offset 0: record CRC", refused.Err, StringComparison.Ordinal);
     }
 }

@@ -86,12 +86,37 @@ public class ScpEcgRealFileTests
     }
 
     [Fact]
-    public void Healforce_file_is_refused_with_the_reason_and_never_crashes()
+    public void Healforce_file_is_read_best_effort_with_its_deviations_in_the_warnings()
     {
-        var error = Assert.Throws<EcgFormatException>(() => ScpEcgReader.Read(TestData.FormatsFile(Healforce)));
+        var document = ScpEcgReader.Read(TestData.FormatsFile(Healforce));
+        var recording = document.Recording;
 
-        Assert.Equal(EcgFileFormat.ScpEcg, error.Format);
-        Assert.Contains("record length field", error.Message, StringComparison.Ordinal);
-        Assert.Contains("32768", error.Message, StringComparison.Ordinal);
+        // MANIFEST: 1 lead (SCP lead id 5), 4500 samples at 150 Hz (~30 s).
+        Assert.Equal(150, recording.SamplingRate);
+        Assert.Equal(4500, recording.Length);
+        var lead = Assert.Single(recording.Leads);
+        Assert.Equal("V3", lead.Label);
+        Assert.Contains(document.Warnings, w => w.Contains("Healforce", StringComparison.Ordinal) && w.Contains("integrity could not be verified", StringComparison.Ordinal));
+        Assert.Contains(document.Warnings, w => w.Contains("holds 150, taken as the rate in Hz", StringComparison.Ordinal));
+        Assert.Equal(new DateTime(2019, 8, 8, 0, 4, 10), document.Metadata.AcquisitionTime);
+
+        // A real ECG: millivolt-range QRS complexes at a resting rate.
+        var mv = lead.ToMillivolts();
+        Assert.InRange(mv.Max() - mv.Min(), 0.3f, 5f);
+        var analysis = EcgAnalyzer.Analyze(recording);
+        double bpm = 60.0 * (analysis.Beats.Count - 1) / ((analysis.Beats[^1].Sample - analysis.Beats[0].Sample) / 150.0);
+        Assert.InRange(bpm, 40, 150);
+    }
+
+    [Fact]
+    public void A_compliant_reader_would_refuse_the_healforce_file_for_its_record_length()
+    {
+        // With the dialect's section 0 made 1-based, the file takes the standard path, which refuses it with the reason.
+        byte[] bytes = File.ReadAllBytes(TestData.FormatsFile(Healforce));
+        bytes[28] = 7;
+
+        var error = Assert.Throws<EcgFormatException>(() => ScpEcgReader.Read(bytes));
+
+        Assert.Contains("record length field says 1928331264 bytes but the file has 32768", error.Message, StringComparison.Ordinal);
     }
 }
