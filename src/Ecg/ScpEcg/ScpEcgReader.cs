@@ -7,8 +7,8 @@ namespace Telemed.Ecg.ScpEcg;
 /// <summary>
 /// Reads an SCP-ECG record (EN 1064:2005 / ISO 11073-91064; protocol versions 1.x–3.0) into an <see cref="EcgDocument"/>:
 /// section 0 pointers, section 1 patient and acquisition tags, section 2 Huffman tables (default or custom), section 3
-/// leads, sections 4/5 reference-beat subtraction, section 6 rhythm data (difference encodings 0/1/2). Bimodal
-/// compression (decimated rhythm outside the QRS) is refused with a clear message: no real file here uses it.
+/// leads, sections 4/5 reference-beat subtraction, section 6 rhythm data (difference encodings 0/1/2, bimodal
+/// compression as <see cref="ScpEcgWriter"/> writes it; no real bimodal file was at hand to check devices against).
 /// </summary>
 /// <remarks>
 /// CRC policy: a record or section whose CRC-CCITT does not match is refused by default, because a township upload

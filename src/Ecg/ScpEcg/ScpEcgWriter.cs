@@ -61,6 +61,7 @@ public static class ScpEcgWriter
         }
 
         bool subtracted = false;
+        List<(int Start, int Fiducial, int End)>? protectedZones = null;
         if (options.SubtractReferenceBeat)
         {
             var fiducials = options.QrsFiducials ?? QrsDetector.Detect(recording).Select(b => b.Sample).ToList();
@@ -69,11 +70,31 @@ public static class ScpEcgWriter
                 sections[4] = QrsSection(beat, interval);
                 sections[5] = SignalSection(5, beat.Values, options, interval, tables, flag: 0);
                 subtracted = true;
+                protectedZones = beat.Zones;
             }
         }
 
         sections[3] = LeadSection(recording, subtracted);
-        sections[6] = SignalSection(6, samples, options, interval, tables, flag: 0);
+        if (options.BimodalFactor is < 1 or > ScpBimodal.MaxFactor)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BimodalFactor, "The bimodal factor is 1 (off) to 4.");
+        }
+
+        if (options.BimodalFactor > 1)
+        {
+            if (!subtracted || (long)interval * options.BimodalFactor > ushort.MaxValue)
+            {
+                throw new ArgumentException("Bimodal compression needs reference beat subtraction (its QRS zones are the protected zones) and a decimated interval below 65536 µs.", nameof(options));
+            }
+
+            var runs = ScpBimodal.Layout(recording.Length, protectedZones!.Select(z => ((long)z.Start, (long)z.End)));
+            var decimated = samples.Select(lead => ScpBimodal.Decimate(lead, runs, options.BimodalFactor)).ToArray();
+            sections[6] = SignalSection(6, decimated, options, interval * options.BimodalFactor, tables, flag: 1);
+        }
+        else
+        {
+            sections[6] = SignalSection(6, samples, options, interval, tables, flag: 0);
+        }
         return Assemble(sections);
     }
 

@@ -16,6 +16,12 @@ public sealed record ScpEcgWriterOptions
     /// </summary>
     public bool SubtractReferenceBeat { get; init; }
 
+    /// <summary>
+    /// Bimodal compression: outside the QRS protected zones keep one mean value per this many samples (2–4; 1 = off).
+    /// Lossy outside the zones; needs <see cref="SubtractReferenceBeat"/>, whose zones it protects.
+    /// </summary>
+    public int BimodalFactor { get; init; } = 1;
+
     /// <summary>QRS fiducial samples (0-based) for the subtraction zones; null = detect them with the QRS detector.</summary>
     public IReadOnlyList<long>? QrsFiducials { get; init; }
 }

@@ -25,10 +25,19 @@ internal static class ScpSignalSections
 
         var tables = sections.TryGetValue(2, out var s2) ? ReadTables(record.Slice(s2.Offset, s2.Length), s2.Offset) : null;
         var leads = ReadLeads(record.Slice(s3.Offset, s3.Length), s3.Offset, out bool referenceBeatSubtracted);
-        var rhythm = ReadSignalSection(record.Slice(s6.Offset, s6.Length), s6.Offset, 6, leads.Length, leads[0].Count, tables);
-        if (rhythm.Bimodal)
+        int n = leads[0].Count;
+        var body6 = record.Slice(s6.Offset + Header, s6.Length - Header);
+        var bimodal = body6.Length >= 6 && body6[5] != 0 ? BimodalLayout(record, sections, body6, s6.Offset, n) : null;
+        long stored = bimodal is null ? n : ScpBimodal.StoredCount(bimodal.Value.Runs, bimodal.Value.Factor);
+        var rhythm = ReadSignalSection(record.Slice(s6.Offset, s6.Length), s6.Offset, 6, leads.Length, (int)stored, tables);
+        if (bimodal is { } layout)
         {
-            throw ScpEcgReader.Error($"section 6, byte offset {s6.Offset + Header + 5}", "bimodal compression (decimated rhythm outside protected zones) is not supported; ask the sender for an uncompressed or losslessly compressed export.");
+            for (int lead = 0; lead < leads.Length; lead++)
+            {
+                rhythm.Samples[lead] = ScpBimodal.Expand(rhythm.Samples[lead], layout.Runs, layout.Factor, n);
+            }
+
+            rhythm = rhythm with { IntervalMicroseconds = layout.FullInterval };
         }
 
         if (referenceBeatSubtracted)
@@ -45,6 +54,50 @@ internal static class ScpSignalSections
         }
 
         return new EcgRecording(rate, result, name);
+    }
+
+    /// <summary>
+    /// Bimodal rhythm data: the decimation factor is section 6's interval over section 5's (a whole 2–4), the full rate is
+    /// section 5's, and the protected zones follow section 4's QRS table (start and end, 4 bytes each, per QRS).
+    /// Null when the factor is 1 (nothing was decimated).
+    /// </summary>
+    private static (List<(int Start, int Length, bool Protected)> Runs, int Factor, int FullInterval)? BimodalLayout(
+        ReadOnlySpan<byte> record, Dictionary<int, ScpSection> sections, ReadOnlySpan<byte> body6, int offset6, int n)
+    {
+        string where = $"section 6, byte offset {offset6 + Header + 5}";
+        if (!sections.TryGetValue(4, out var s4) || !sections.TryGetValue(5, out var s5) || s5.Length < Header + 4 || body6.Length < 4)
+        {
+            throw ScpEcgReader.Error(where, "bimodal compression needs sections 4 (protected zones) and 5 (the full sample interval).");
+        }
+
+        int interval5 = BinaryPrimitives.ReadUInt16LittleEndian(record[(s5.Offset + Header + 2)..]);
+        int interval6 = BinaryPrimitives.ReadUInt16LittleEndian(body6[2..]);
+        if (interval5 == 0 || interval6 % interval5 != 0 || interval6 / interval5 is < 1 or > ScpBimodal.MaxFactor)
+        {
+            throw ScpEcgReader.Error(where, $"bimodal rhythm interval {interval6} µs is not 1–4 times the reference beat's {interval5} µs.");
+        }
+
+        if (interval6 == interval5)
+        {
+            return null;
+        }
+
+        var body4 = record.Slice(s4.Offset + Header, s4.Length - Header);
+        int qrsCount = body4.Length >= 6 ? BinaryPrimitives.ReadUInt16LittleEndian(body4[4..]) : -1;
+        int zonesAt = 6 + (14 * qrsCount);
+        if (qrsCount < 0 || zonesAt + (8 * qrsCount) > body4.Length)
+        {
+            throw ScpEcgReader.Error($"section 4, byte offset {s4.Offset + Header}", "bimodal compression needs the protected zone of every QRS, and the section ends before them.");
+        }
+
+        var zones = new (long Start, long End)[qrsCount];
+        for (int q = 0; q < qrsCount; q++)
+        {
+            var zone = body4[(zonesAt + (8 * q))..];
+            zones[q] = (BinaryPrimitives.ReadUInt32LittleEndian(zone), BinaryPrimitives.ReadUInt32LittleEndian(zone[4..]));
+        }
+
+        return (ScpBimodal.Layout(n, zones), interval6 / interval5, interval5);
     }
 
     /// <summary>
@@ -205,13 +258,6 @@ internal static class ScpSignalSections
             if (at + length > body.Length)
             {
                 throw ScpEcgReader.Error(leadWhere, $"{length} bytes of lead data run past the end of the section.");
-            }
-
-            if (flag && id == 6)
-            {
-                samples[lead] = [];
-                at += length;
-                continue; // bimodal: refused by the caller with its own message
             }
 
             samples[lead] = DecodeLead(body.Slice(at, length), samplesPerLead, tables, differences, leadWhere);

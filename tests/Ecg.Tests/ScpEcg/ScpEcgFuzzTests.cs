@@ -9,7 +9,7 @@ namespace Telemed.Ecg.Tests.ScpEcg;
 /// <summary>Hostile SCP-ECG records: every mutation either reads or fails with an <see cref="EcgFormatException"/>.</summary>
 public class ScpEcgFuzzTests
 {
-    public static TheoryData<string> Sources => new() { "writer", "writer-raw", "example", "healforce" };
+    public static TheoryData<string> Sources => new() { "writer", "writer-raw", "writer-bimodal", "example", "healforce" };
 
     [Theory]
     [MemberData(nameof(Sources))]
@@ -19,6 +19,7 @@ public class ScpEcgFuzzTests
         {
             "writer" => ScpEcgWriter.Write(ScpEcgWriterTests.Synthetic(seconds: 3), options: new ScpEcgWriterOptions { SubtractReferenceBeat = true, Huffman = ScpHuffmanCoding.ExplicitTable }),
             "writer-raw" => ScpEcgWriter.Write(ScpEcgWriterTests.Synthetic(seconds: 3), options: new ScpEcgWriterOptions { Huffman = ScpHuffmanCoding.None, Differences = ScpDifferenceEncoding.First }),
+            "writer-bimodal" => ScpEcgWriter.Write(ScpEcgWriterTests.Synthetic(seconds: 3), options: new ScpEcgWriterOptions { SubtractReferenceBeat = true, BimodalFactor = 3 }),
             "healforce" => File.ReadAllBytes(TestData.FormatsFile("scp-ecg/KaibinBao__healforcescpecg__62.SCP")),
             _ => File.ReadAllBytes(TestData.FormatsFile("scp-ecg/Refactoring__ECGToolkit__Example.scp")),
         };

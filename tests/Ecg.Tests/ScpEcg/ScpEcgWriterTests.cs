@@ -91,6 +91,62 @@ public class ScpEcgWriterTests
         Assert.True(subtracted.Length < plain.Length * 0.8, $"{subtracted.Length} bytes with subtraction vs {plain.Length} without");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Bimodal_compression_keeps_protected_zones_exact_and_the_rest_within_20_microvolts(int factor)
+    {
+        // 50 bpm leaves half a second of baseline between the protected zones; 2 µV of noise makes decimation visible there.
+        var recording = SyntheticEcg.Create(new SyntheticEcgOptions { SamplingRate = 500, DurationSeconds = 10, HeartRateBpm = 50, WhiteNoiseMv = 0.002 }).Recording;
+        var lossless = new ScpEcgWriterOptions { SubtractReferenceBeat = true };
+        byte[] plain = ScpEcgWriter.Write(recording, options: lossless);
+        byte[] bimodal = ScpEcgWriter.Write(recording, options: lossless with { BimodalFactor = factor });
+
+        var exact = ScpEcgReader.Read(plain).Recording;
+        var read = ScpEcgReader.Read(bimodal).Recording;
+
+        Assert.Equal(500, read.SamplingRate);
+        Assert.Equal(exact.Length, read.Length);
+        Assert.True(bimodal.Length < plain.Length, $"{bimodal.Length} bytes bimodal vs {plain.Length}");
+        var zones = ProtectedZones(bimodal);
+        Assert.NotEmpty(zones);
+        int outside = 0, changed = 0;
+        for (int l = 0; l < read.Leads.Count; l++)
+        {
+            var a = exact.Leads[l].Samples.Span;
+            var b = read.Leads[l].Samples.Span;
+            for (int t = 0; t < read.Length; t++)
+            {
+                if (zones.Any(z => t + 1 >= z.Start && t + 1 <= z.End))
+                {
+                    Assert.Equal(a[t], b[t]);
+                    continue;
+                }
+
+                outside++;
+                changed += a[t] != b[t] ? 1 : 0;
+                Assert.True(Math.Abs(a[t] - b[t]) <= 20, $"lead {l + 1}, sample {t}: {a[t]} vs {b[t]} µV");
+            }
+        }
+
+        Assert.True(outside > read.Length && changed > 0, $"{outside} samples outside the zones, {changed} changed by decimation");
+    }
+
+    private static List<(long Start, long End)> ProtectedZones(byte[] record)
+    {
+        var (offset, _) = Section(record, 4);
+        var body = record.AsSpan(offset + 16);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(body[4..]);
+        var zones = new List<(long, long)>();
+        for (int q = 0; q < count; q++)
+        {
+            var z = body[(6 + (14 * count) + (8 * q))..];
+            zones.Add((BinaryPrimitives.ReadUInt32LittleEndian(z), BinaryPrimitives.ReadUInt32LittleEndian(z[4..])));
+        }
+
+        return zones;
+    }
+
     [Fact]
     public void Real_example_rewritten_at_its_own_multiplier_reads_back_identical()
     {
