@@ -154,9 +154,9 @@ public static class AecgReader
 
         double origin = Quantity(value.Element(V3 + "origin"), where + "/origin", 0);
         double scale = Quantity(value.Element(V3 + "scale"), where + "/scale", null);
-        if (!(scale > 0))
+        if (!(scale >= 1e-9) || scale > 1e6)
         {
-            throw Error(where + "/scale", $"{scale} mV per digit must be positive.");
+            throw Error(where + "/scale", $"{scale} mV per digit is not a usable ECG resolution.");
         }
 
         var digits = ParseDigits(value.Element(V3 + "digits")?.Value ?? throw Error(where + "/digits", "missing."), where + "/digits");

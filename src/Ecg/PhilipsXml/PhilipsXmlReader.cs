@@ -44,6 +44,11 @@ public static class PhilipsXmlReader
         var waveforms = Element(root, "parsedwaveforms") ?? throw Error("waveforms/parsedwaveforms", "missing.");
         int rate = Integer(Element(signal, "samplingrate")?.Value, "signalcharacteristics/samplingrate", 1, 100_000);
         double resolution = Number((Element(signal, "resolution") ?? Element(signal, "signalresolution"))?.Value ?? waveforms.Attribute("resolution")?.Value, "signalcharacteristics/resolution");
+        if (resolution is < 1e-6 or > 1e6)
+        {
+            throw Error("signalcharacteristics/resolution", $"{resolution} µV per unit is not a usable ECG resolution.");
+        }
+
         int durationMs = Integer(waveforms.Attribute("durationperchannel")?.Value, "parsedwaveforms@durationperchannel", 1, 24 * 3600 * 1000);
         long samples = (long)durationMs * rate / 1000;
         if (samples < 1 || samples > 50_000_000)

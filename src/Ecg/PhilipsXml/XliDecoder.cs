@@ -24,6 +24,13 @@ internal sealed class XliDecoder
     /// <summary>Decodes consecutive lead chunks of <paramref name="data"/>, each into <paramref name="samplesPerLead"/> samples.</summary>
     public int[][] Decode(ReadOnlySpan<byte> data, int leadCount, int samplesPerLead)
     {
+        // One 10-bit code yields at most a dictionary string (≤ 1023 bytes): more output than that cannot be in the data,
+        // so a hostile duration is refused before anything of its size is allocated.
+        if ((long)leadCount * samplesPerLead * 2 > ((long)data.Length * 8 / CodeBits * (MaxCode + 1)) + 1)
+        {
+            throw Error("parsedwaveforms", $"{data.Length} bytes of XLI data cannot expand to {leadCount} leads of {samplesPerLead} samples.");
+        }
+
         var leads = new int[leadCount][];
         var bytes = new byte[2 * samplesPerLead];
         int offset = 0;

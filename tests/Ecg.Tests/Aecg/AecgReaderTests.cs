@@ -131,6 +131,22 @@ public class AecgReaderTests
         Assert.Contains("'12x'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e-320")]
+    [InlineData("0")]
+    [InlineData("NaN")]
+    public void An_unusable_scale_is_refused_naming_the_lead(string scale)
+    {
+        string xml = Encoding.UTF8.GetString(AecgWriter.Write(ScpEcgWriterTests.Synthetic(seconds: 1)));
+        int lead = xml.IndexOf("MDC_ECG_LEAD_I\"", StringComparison.Ordinal);
+        int at = xml.IndexOf("<scale value=\"", lead, StringComparison.Ordinal) + "<scale value=\"".Length;
+        xml = xml[..at] + scale + xml[xml.IndexOf('"', at)..];
+
+        var error = Assert.Throws<EcgFormatException>(() => AecgReader.Read(Encoding.UTF8.GetBytes(xml)));
+
+        Assert.Contains("sequence MDC_ECG_LEAD_I/value/scale", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Mutated_documents_read_or_fail_with_a_format_exception()
     {

@@ -85,6 +85,17 @@ public class PhilipsXmlReaderTests
     }
 
     [Fact]
+    public void A_hostile_duration_is_refused_before_allocation()
+    {
+        string xml = File.ReadAllText(TestData.FormatsFile("philips-xml/sixlettervariables__sierra-ecg-tools__129DYPRG.XML"));
+        string hostile = xml.Replace("durationperchannel=\"11000\"", "durationperchannel=\"86400000\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<EcgFormatException>(() => PhilipsXmlReader.Read(Encoding.UTF8.GetBytes(hostile)));
+
+        Assert.Contains("cannot expand to 12 leads of 43200000 samples", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mutated_waveform_data_reads_or_fails_with_a_format_exception()
     {
         string xml = File.ReadAllText(TestData.FormatsFile("philips-xml/sixlettervariables__sierra-ecg-tools__129DYPRG.XML"));
