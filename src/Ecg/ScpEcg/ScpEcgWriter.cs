@@ -276,7 +276,7 @@ public static class ScpEcgWriter
             bits.Write(table.Code(entry), table.PrefixBits(entry));
             if (table.ExtraBits(entry) is int extra and > 0)
             {
-                bits.Write((uint)value & ((1u << extra) - 1), extra);
+                bits.Write((uint)(value - table.BaseValue(entry)) & ((1u << extra) - 1), extra);
             }
         }
 

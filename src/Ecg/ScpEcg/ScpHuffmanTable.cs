@@ -3,7 +3,7 @@ namespace Telemed.Ecg.ScpEcg;
 /// <summary>
 /// One Huffman table of section 2 (EN 1064 §5.5): code structures of (prefix bits, total bits, table-mode switch, base
 /// value, base code). A structure whose total exceeds its prefix is an escape: the value follows the prefix as a
-/// (total − prefix)-bit two's-complement number, most significant bit first.
+/// (total − prefix)-bit two's-complement number, most significant bit first, added to the base value.
 /// </summary>
 internal sealed class ScpHuffmanTable
 {
@@ -193,7 +193,8 @@ internal sealed class ScpHuffmanTable
                 return i;
             }
 
-            if (extra is > 0 and < 32 && value >= -(1 << (extra - 1)) && value < (1 << (extra - 1))
+            long offset = value - (long)_baseValue[i];
+            if (extra is > 0 and < 32 && offset >= -(1L << (extra - 1)) && offset < (1L << (extra - 1))
                 && (escape < 0 || extra < ExtraBits(escape)))
             {
                 escape = i;

@@ -331,7 +331,8 @@ internal static class ScpSignalSections
                 throw ScpEcgReader.Error(where, $"sample {i + 1}: the data ends inside a {extra}-bit escaped value.");
             }
 
-            values[i++] = (int)(raw << (32 - extra)) >> (32 - extra); // sign-extend the two's-complement value
+            // The escaped value is two's complement, offset by the structure's base value (0 in the default table).
+            values[i++] = ((int)(raw << (32 - extra)) >> (32 - extra)) + table.BaseValue(entry);
         }
     }
 
