@@ -27,7 +27,7 @@ internal static class CommandLine
     public const string Usage = """
         usage: telemed <group> <command> [options]
 
-        ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>] [--mains 50|60]
+        ecg analyze <record|file> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>] [--mains 50|60]
                                             beats, measurements and urgency flags of a recording
         ecg detect <record> --out <ann> [--dir <folder>] [--force]
                                             write detected beats as WFDB annotations <record>.<ann>
@@ -45,6 +45,7 @@ internal static class CommandLine
         dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
                                             C-STORE files on one association; one line per file: status, syntax, path
 
-        <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
+        <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,
+        HL7 aECG, Philips XML or DICOM ECG file, recognised by its content.
         """;
 }

@@ -29,6 +29,33 @@ internal static class TestData
         }
     }
 
+    /// <summary>
+    /// A real ECG file of ../shared/ecg/formats (MANIFEST.tsv there), e.g. "scp-ecg/…SCP". Missing files fail the test:
+    /// the readers are only trusted on the devices' own bytes.
+    /// </summary>
+    public static string FormatsFile(string relativePath)
+    {
+        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "ecg", "formats", relativePath));
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"Real ECG file not found at {path} (expected ../shared/ecg/formats relative to {RepositoryRoot}).");
+        }
+
+        return path;
+    }
+
+    /// <summary>A file of the shared DICOM corpus (../shared/dicom).</summary>
+    public static string DicomFile(string relativePath)
+    {
+        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "dicom", relativePath));
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"DICOM file not found at {path}.");
+        }
+
+        return path;
+    }
+
     /// <summary>The 48 MIT-BIH record names.</summary>
     public static IReadOnlyList<string> MitdbRecords { get; } =
     [

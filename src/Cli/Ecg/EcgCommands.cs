@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using Telemed.Dicom;
+using Telemed.Dicom.Files;
+using Telemed.Dicom.Waveforms;
 using Telemed.Ecg.Analysis;
 using Telemed.Ecg.Detection;
 using Telemed.Ecg.Rhythm;
 using Telemed.Ecg.Evaluation;
+using Telemed.Ecg.Formats;
 using Telemed.Ecg.Signals;
 using Telemed.Ecg.Wfdb;
 
@@ -46,7 +50,7 @@ internal static class EcgCommands
     private static bool IsBadInput(Exception e) => e switch
     {
         AggregateException a => a.Flatten().InnerExceptions.All(IsBadInput),
-        WfdbFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException => true,
+        FormatException or DicomException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException => true,
         _ => false,
     };
 
@@ -62,11 +66,11 @@ internal static class EcgCommands
         var options = Options.Parse(args);
         if (options.Positional.Count != 1)
         {
-            stderr.WriteLine("usage: telemed ecg analyze <record> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]");
+            stderr.WriteLine("usage: telemed ecg analyze <record or file> [--json] [--start <s>] [--duration <s>] [--sex M|F] [--age <years>]");
             return 2;
         }
 
-        var recording = WfdbRecordReader.Read(StripHeaderExtension(options.Positional[0]));
+        var (recording, filePatient) = Load(options.Positional[0], stderr);
         if (options.Get("--start") is not null || options.Get("--duration") is not null)
         {
             double start = Seconds(options.Get("--start") ?? "0", "--start");
@@ -90,6 +94,10 @@ internal static class EcgCommands
             var other => throw new ArgumentException($"--sex must be M or F, not '{other}'."),
         };
         int? age = options.Get("--age") is string a ? (int)Seconds(a, "--age") : null;
+
+        // What the command line says wins over what the file says.
+        sex ??= filePatient?.Sex;
+        age ??= filePatient?.AgeYears;
         var analysis = EcgAnalyzer.Analyze(recording, sex is null && age is null ? null : new PatientContext(sex, age), Mains(options));
         if (options.Has("--json"))
         {
@@ -101,6 +109,33 @@ internal static class EcgCommands
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// A WFDB record (path with or without .hea), an SCP-ECG, HL7 aECG or Philips XML file, or a DICOM ECG waveform
+    /// object: the format is recognised from the file's first bytes. Readers' warnings go to stderr.
+    /// </summary>
+    private static (EcgRecording Recording, PatientContext? Patient) Load(string path, TextWriter stderr)
+    {
+        if (!File.Exists(path))
+        {
+            // A WFDB record name (or a missing file, which the WFDB reader reports by its header's name).
+            return (WfdbRecordReader.Read(StripHeaderExtension(path)), null);
+        }
+
+        if (EcgFileReader.Detect(path) == EcgFileFormat.Dicom)
+        {
+            var file = DicomFile.Open(path);
+            return (EcgWaveformReader.Read(file, Path.GetFileNameWithoutExtension(path)), EcgPatientContext.FromDataset(file.Dataset));
+        }
+
+        var document = EcgFileReader.Read(path);
+        foreach (string warning in document.Warnings)
+        {
+            stderr.WriteLine($"telemed: {path}: warning: {warning}");
+        }
+
+        return (document.Recording, document.Metadata.ToPatientContext());
     }
 
     /// <summary>--mains 50|60: the grid frequency where the ECG was recorded (50 Hz, China, by default).</summary>
