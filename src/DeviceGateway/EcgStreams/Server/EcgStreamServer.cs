@@ -1,0 +1,56 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telemed.DeviceGateway.EcgStreams.Authentication;
+using Telemed.DeviceGateway.EcgStreams.Live;
+using Telemed.DeviceGateway.Ingest;
+using Telemed.Storage.Blobs;
+
+namespace Telemed.DeviceGateway.EcgStreams.Server;
+
+/// <summary>
+/// The ECG stream protocol (docs/protocols/ecg-stream.md) over any transport: give it each connection as an
+/// <see cref="IDuplexPipe"/>. <see cref="EcgStreamListener"/> does so for TCP; the host can adapt a WebSocket the same way.
+/// </summary>
+public sealed class EcgStreamServer
+{
+    public EcgStreamServer(EcgStreamServerOptions options, IEcgDeviceAuthenticator authenticator, BlobStore blobs, IIngestSink sink,
+        IEcgLiveObserver? observer = null, ILogger<EcgStreamServer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AckEveryFrames, 1);
+        Options = options;
+        Authenticator = authenticator;
+        Observer = observer;
+        Logger = logger ?? NullLogger<EcgStreamServer>.Instance;
+        Finalizer = new EcgRecordingFinalizer(blobs, sink, options.MainsHz);
+        Directory.CreateDirectory(options.SegmentRoot);
+    }
+
+    public EcgStreamServerOptions Options { get; }
+
+    internal IEcgDeviceAuthenticator Authenticator { get; }
+
+    internal IEcgLiveObserver? Observer { get; }
+
+    internal ILogger Logger { get; }
+
+    internal EcgRecordingFinalizer Finalizer { get; }
+
+    internal EcgRecordingLeases Leases { get; } = new();
+
+    /// <summary>
+    /// Runs one connection to its end: BYE-ACK, an ERROR, the peer closing, or <paramref name="cancellationToken"/>
+    /// (server stopping: ERROR ShuttingDown after the received samples are durable). Never throws for the peer's faults.
+    /// Completes both halves of <paramref name="transport"/>.
+    /// </summary>
+    public async Task HandleConnectionAsync(IDuplexPipe transport, string remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        using var session = new EcgStreamSession(this, transport, remote ?? "?", cancellationToken);
+        await session.RunAsync().ConfigureAwait(false);
+    }
+}
