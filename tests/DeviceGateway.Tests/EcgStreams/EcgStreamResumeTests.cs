@@ -116,4 +116,26 @@ public sealed class EcgStreamResumeTests
         Assert.Equal(0, second.FramesSent);
         Assert.Single(gateway.Sink.Published);
     }
+
+    [Fact]
+    public async Task Reconnect_while_the_old_connection_is_still_open_takes_the_recording_over()
+    {
+        var record = TestData.Record("100");
+        var source = GatewayHarness.Source(record, 3600);
+        await using var gateway = new GatewayHarness();
+        // The old link: HELLO and one block, then silence, never closed (a half-open connection on a dead 4G link).
+        await using var stale = await RawDevice.ConnectAsync(gateway.EndPoint);
+        await stale.SendAsync(w => Telemed.DeviceGateway.EcgStreams.Protocol.EcgFrameWriter.WriteHello(w, source.Hello));
+        await stale.ReadFrameAsync();
+        await stale.SendAsync(w => Telemed.DeviceGateway.EcgStreams.Protocol.EcgFrameWriter.WriteSamples(w, 1, 0, source.Interleaved.Span[..720], 2));
+        var ack = await stale.ReadFrameAsync();
+        Assert.Equal(Telemed.DeviceGateway.EcgStreams.Protocol.EcgFrameType.Ack, ack?.Type);
+
+        var result = await gateway.Client().SendAsync(source);
+
+        Assert.Equal(Telemed.DeviceGateway.EcgStreams.Protocol.EcgStreamErrorCode.Superseded, await stale.ExpectErrorAndCloseAsync());
+        Assert.Equal(1, result.Connections);
+        Assert.Equal(source.Interleaved.ToArray(), gateway.SegmentSamples(source));
+        Assert.Single(gateway.Sink.Published);
+    }
 }

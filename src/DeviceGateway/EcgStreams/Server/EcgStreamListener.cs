@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -103,10 +102,9 @@ public sealed partial class EcgStreamListener : IAsyncDisposable
         await Task.Yield(); // the accept loop goes on at once
         string remote = connection.RemoteEndPoint?.ToString() ?? "?";
         connection.NoDelay = true; // ACKs are small and latency-bound
-        var stream = new NetworkStream(connection, ownsSocket: true);
-        await using (stream.ConfigureAwait(false))
+        var transport = new SocketTransport(connection);
+        await using (transport.ConfigureAwait(false))
         {
-            var transport = new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
             await _server.HandleConnectionAsync(transport, remote, _stopping.Token).ConfigureAwait(false);
         }
     }
@@ -114,5 +112,4 @@ public sealed partial class EcgStreamListener : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "ECG stream listener: accept failed ({Error})")]
     private static partial void LogAcceptFailed(ILogger logger, SocketError error);
 
-    private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

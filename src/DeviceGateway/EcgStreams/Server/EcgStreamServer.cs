@@ -45,7 +45,9 @@ public sealed class EcgStreamServer
     /// <summary>
     /// Runs one connection to its end: BYE-ACK, an ERROR, the peer closing, or <paramref name="cancellationToken"/>
     /// (server stopping: ERROR ShuttingDown after the received samples are durable). Never throws for the peer's faults.
-    /// Completes both halves of <paramref name="transport"/>.
+    /// Completes both halves of <paramref name="transport"/>. The session wakes its read loop with
+    /// <see cref="PipeReader.CancelPendingRead"/> (ACK batching, idle timeout, stop), so the transport's reader must
+    /// survive that: a <see cref="Pipe"/> fed by a receive loop, not a StreamPipeReader over a NetworkStream.
     /// </summary>
     public async Task HandleConnectionAsync(IDuplexPipe transport, string remote, CancellationToken cancellationToken)
     {

@@ -23,7 +23,9 @@ internal sealed partial class EcgStreamSession : IDisposable
     private readonly CancellationToken _stopping;
     private readonly CancellationTokenSource _cts;
     private readonly Timer _ackTimer;
-    private volatile bool _superseded;
+    private readonly Timer _idleTimer;
+    private readonly CancellationTokenRegistration _onStopping;
+    private int _stopReason;
     private EcgRecordingLeases.Lease? _lease;
     private EcgSegment? _segment;
     private EcgLiveAnalyzer? _live;
@@ -43,6 +45,10 @@ internal sealed partial class EcgStreamSession : IDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         // Wakes the read loop when samples have waited MaxAckDelay for their fsync.
         _ackTimer = new Timer(static s => ((PipeReader)s!).CancelPendingRead(), _input, Timeout.Infinite, Timeout.Infinite);
+        // Reads are never cancelled through a token: on a socket that aborts the connection, and the device would not
+        // get its ERROR. A stop reason plus CancelPendingRead wakes the loop with the connection intact.
+        _idleTimer = new Timer(static s => ((EcgStreamSession)s!).Stop(EcgStreamErrorCode.IdleTimeout), this, Timeout.Infinite, Timeout.Infinite);
+        _onStopping = stopping.UnsafeRegister(static s => ((EcgStreamSession)s!).Stop(EcgStreamErrorCode.ShuttingDown), this);
     }
 
     private ILogger Logger => _server.Logger;
@@ -86,6 +92,11 @@ internal sealed partial class EcgStreamSession : IDisposable
             LogHello(Logger, device, recording, _remote, _segment.LastSequence + 1, _segment.SampleCount);
             await StreamAsync().ConfigureAwait(false);
         }
+        catch (EcgStreamProtocolException e) when (e.Code is EcgStreamErrorCode.IdleTimeout or EcgStreamErrorCode.ShuttingDown or EcgStreamErrorCode.Superseded)
+        {
+            LogEnded(Logger, device, recording, _remote, e.Code);
+            await TrySendErrorAsync(e.Code, e.Message).ConfigureAwait(false);
+        }
         catch (EcgStreamProtocolException e)
         {
             LogRefused(Logger, device, recording, _remote, e.Code, e.Message);
@@ -93,10 +104,8 @@ internal sealed partial class EcgStreamSession : IDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
-            var code = _superseded ? EcgStreamErrorCode.Superseded
-                : _stopping.IsCancellationRequested ? EcgStreamErrorCode.ShuttingDown
-                : e is TimeoutException ? EcgStreamErrorCode.ServerError
-                : EcgStreamErrorCode.IdleTimeout;
+            int reason = Volatile.Read(ref _stopReason);
+            var code = reason != 0 ? (EcgStreamErrorCode)reason : EcgStreamErrorCode.ServerError;
             LogEnded(Logger, device, recording, _remote, code);
             await TrySendErrorAsync(code, code.ToString()).ConfigureAwait(false);
         }
@@ -121,23 +130,39 @@ internal sealed partial class EcgStreamSession : IDisposable
             finally
             {
                 _lease?.Dispose();
-                await _input.CompleteAsync().ConfigureAwait(false);
-                await _output.CompleteAsync().ConfigureAwait(false);
+                await CompleteTransportAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Completing the writer flushes what is left; a cancelled write has already closed the socket, which is fine here.</summary>
+    private async ValueTask CompleteTransportAsync()
+    {
+        try
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            LogLost(Logger, "?", Guid.Empty, _remote, e.Message);
         }
     }
 
     public void Dispose()
     {
+        _onStopping.Dispose();
+        _idleTimer.Dispose();
         _ackTimer.Dispose();
         _cts.Dispose();
     }
 
     private void Supersede()
     {
-        _superseded = true;
+        Stop(EcgStreamErrorCode.Superseded);
         try
         {
+            // Also frees a write stuck on a dead peer's full window (that does abort the socket, which is then dead anyway).
             _cts.Cancel();
         }
         catch (ObjectDisposedException)
@@ -146,12 +171,34 @@ internal sealed partial class EcgStreamSession : IDisposable
         }
     }
 
+    private void Stop(EcgStreamErrorCode reason)
+    {
+        Interlocked.CompareExchange(ref _stopReason, (int)reason, 0);
+        _input.CancelPendingRead();
+    }
+
+    /// <summary>Next read, with the idle clock restarted; throws when the session was told to stop.</summary>
+    private async ValueTask<ReadResult> ReadAsync()
+    {
+        ThrowIfStopped();
+        _idleTimer.Change(Options.IdleTimeout, Timeout.InfiniteTimeSpan);
+        return await _input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void ThrowIfStopped()
+    {
+        int reason = Volatile.Read(ref _stopReason);
+        if (reason != 0)
+        {
+            throw new EcgStreamProtocolException((EcgStreamErrorCode)reason, ((EcgStreamErrorCode)reason).ToString());
+        }
+    }
+
     private async Task<EcgStreamHello?> ReadHelloAsync()
     {
         while (true)
         {
-            _cts.CancelAfter(Options.IdleTimeout);
-            ReadResult result = await _input.ReadAsync(_cts.Token).ConfigureAwait(false);
+            ReadResult result = await ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             if (EcgFrameReader.TryReadFrame(ref buffer, out var type, out var payload))
             {
@@ -178,8 +225,7 @@ internal sealed partial class EcgStreamSession : IDisposable
     {
         while (true)
         {
-            _cts.CancelAfter(Options.IdleTimeout);
-            ReadResult result = await _input.ReadAsync(_cts.Token).ConfigureAwait(false);
+            ReadResult result = await ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             (uint Sequence, long Samples)? bye = ProcessFrames(ref buffer);
             _input.AdvanceTo(buffer.Start, buffer.End);
