@@ -28,7 +28,7 @@ public sealed class SendEcgStreamCommandTests
         Assert.Equal("P-0042", ingested.PatientId);
         Assert.Contains($"stored as blob {ingested.BlobHash}", stdout.ToString(), StringComparison.Ordinal);
 
-        // Read samples.seg by its documented layout (docs/protocols/ecg-stream.md §6), independently of EcgSegment.
+        // Read samples.seg by its documented layout (docs/protocols/ecg-stream.md §5), independently of EcgSegment.
         byte[] file = await File.ReadAllBytesAsync(Path.Combine(gateway.SegmentDirectory(recordingId), "samples.seg"));
         var samples = new List<short>();
         for (int at = 0; at < file.Length;)

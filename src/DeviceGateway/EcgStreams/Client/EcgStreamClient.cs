@@ -7,7 +7,7 @@ using Telemed.DeviceGateway.EcgStreams.Protocol;
 namespace Telemed.DeviceGateway.EcgStreams.Client;
 
 /// <summary>
-/// Streams a recording as a device does (docs/protocols/ecg-stream.md §5): HELLO, SAMPLES within a window of
+/// Streams a recording as a device does (docs/protocols/ecg-stream.md §4): HELLO, SAMPLES within a window of
 /// unacknowledged frames, BYE once everything is acknowledged. When the link breaks it reconnects and resumes from the
 /// server's HELLO-ACK, so the server ends up with every sample exactly once.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Telemed.DeviceGateway.EcgStreams.Protocol;
 
-/// <summary>Codes of the ERROR frame (docs/protocols/ecg-stream.md §3.7). A device retries only the transient ones.</summary>
+/// <summary>Codes of the ERROR frame (docs/protocols/ecg-stream.md §3.6). A device retries only the transient ones.</summary>
 public enum EcgStreamErrorCode : ushort
 {
     /// <summary>Bad magic, version, frame type or payload layout.</summary>

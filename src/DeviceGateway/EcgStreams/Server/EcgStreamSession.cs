@@ -349,6 +349,8 @@ internal sealed partial class EcgStreamSession : IDisposable
 
         if (segment.Finish is null)
         {
+            // The device waits for BYE-ACK while the whole recording is analysed: that silence is not idleness.
+            _idleTimer.Change(Timeout.Infinite, Timeout.Infinite);
             _live!.Flush(publish: true);
             await _server.Finalizer.FinishAsync(segment, _cts.Token).ConfigureAwait(false);
             LogFinished(Logger, segment.Metadata.DeviceId, segment.Metadata.RecordingId, segment.SampleCount, segment.Finish!.BlobHash,
