@@ -42,6 +42,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public EcgStreamListener Listener { get; private set; }
 
+    /// <summary>The server behind <see cref="Listener"/>, for other transports (WebSocket).</summary>
+    public EcgStreamServer Server { get; private set; } = null!;
+
     public IPEndPoint EndPoint => Listener.LocalEndPoint;
 
     /// <summary>Stops the listener (sessions fsync and close) and starts a new server over the same folders.</summary>
@@ -84,6 +87,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
         _temp.Dispose();
     }
 
-    private EcgStreamListener Start() =>
-        EcgStreamListener.Start(new EcgStreamServer(Options, Authenticator, Blobs, Sink, Observer), new IPEndPoint(IPAddress.Loopback, 0));
+    private EcgStreamListener Start()
+    {
+        Server = new EcgStreamServer(Options, Authenticator, Blobs, Sink, Observer);
+        return EcgStreamListener.Start(Server, new IPEndPoint(IPAddress.Loopback, 0));
+    }
 }

@@ -55,4 +55,18 @@ public sealed class EcgStreamServer
         using var session = new EcgStreamSession(this, transport, remote ?? "?", cancellationToken);
         await session.RunAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs one connection over an accepted WebSocket (the host did the HTTP upgrade): the same frames, carried in
+    /// binary messages. Closes the WebSocket's output when the session ends.
+    /// </summary>
+    public async Task HandleWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, string remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        var transport = new WebSocketTransport(webSocket);
+        await using (transport.ConfigureAwait(false))
+        {
+            await HandleConnectionAsync(transport, remote, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
