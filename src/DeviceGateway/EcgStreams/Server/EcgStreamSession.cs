@@ -20,7 +20,6 @@ internal sealed partial class EcgStreamSession : IDisposable
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly string _remote;
-    private readonly CancellationToken _stopping;
     private readonly CancellationTokenSource _cts;
     private readonly Timer _ackTimer;
     private readonly Timer _idleTimer;
@@ -41,7 +40,6 @@ internal sealed partial class EcgStreamSession : IDisposable
         _input = transport.Input;
         _output = transport.Output;
         _remote = remote;
-        _stopping = stopping;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         // Wakes the read loop when samples have waited MaxAckDelay for their fsync.
         _ackTimer = new Timer(static s => ((PipeReader)s!).CancelPendingRead(), _input, Timeout.Infinite, Timeout.Infinite);
@@ -207,6 +205,8 @@ internal sealed partial class EcgStreamSession : IDisposable
                     throw new EcgStreamProtocolException(EcgStreamErrorCode.UnexpectedFrame, $"expected HELLO, got {type}");
                 }
 
+                // Opening and replaying a long recording may take a while; the device is waiting, not idle.
+                _idleTimer.Change(Timeout.Infinite, Timeout.Infinite);
                 var hello = EcgFrameReader.ReadHello(payload);
                 EcgHelloRules.Check(hello);
                 _input.AdvanceTo(buffer.Start);
