@@ -138,4 +138,24 @@ public sealed class EcgStreamResumeTests
         Assert.Equal(source.Interleaved.ToArray(), gateway.SegmentSamples(source));
         Assert.Single(gateway.Sink.Published);
     }
+
+    [Fact]
+    public async Task Realtime_client_sends_no_sample_before_its_time()
+    {
+        var record = TestData.Record("100");
+        var source = GatewayHarness.Source(record, 180); // half a second
+        await using var gateway = new GatewayHarness();
+        var client = new Telemed.DeviceGateway.EcgStreams.Client.EcgStreamClient(new Telemed.DeviceGateway.EcgStreams.Client.EcgStreamClientOptions
+        {
+            Host = "127.0.0.1",
+            Port = gateway.EndPoint.Port,
+            Realtime = true,
+        });
+
+        var result = await client.SendAsync(source);
+
+        Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(480), $"{result.Elapsed.TotalMilliseconds} ms for 500 ms of samples");
+        Assert.Equal(5, result.FramesSent); // 0.1 s frames
+        Assert.Equal(source.Interleaved.ToArray(), gateway.SegmentSamples(source));
+    }
 }

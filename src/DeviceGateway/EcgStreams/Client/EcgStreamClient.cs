@@ -40,7 +40,7 @@ public sealed class EcgStreamClient(EcgStreamClientOptions options)
         {
             cancellationToken.ThrowIfCancellationRequested();
             long ackedBefore = AcknowledgedSamples;
-            Exception failure;
+            Exception? failure = null;
             try
             {
                 Connections++;
@@ -49,26 +49,27 @@ public sealed class EcgStreamClient(EcgStreamClientOptions options)
                 {
                     return new EcgStreamResult(completion, source.SamplesPerLead, Connections, _framesSent, Stopwatch.GetElapsedTime(started));
                 }
-
-                // Dropped on purpose (DropEvery): reconnect at once.
-                failures = 0;
-                delay = options.RetryDelay;
-                continue;
             }
             catch (Exception e) when (e is IOException or SocketException or TimeoutException or EcgStreamProtocolException or TransientServerError)
             {
                 failure = e;
             }
 
+            // A connection that moved the acknowledged point on resets the patience; one that did not (failed, or
+            // dropped on purpose before any ACK) uses it up, so a server that never acknowledges cannot loop us forever.
             if (AcknowledgedSamples > ackedBefore)
             {
                 failures = 0;
                 delay = options.RetryDelay;
+                if (failure is null)
+                {
+                    continue; // dropped on purpose (DropEvery): reconnect at once
+                }
             }
             else if (++failures >= options.MaxAttemptsWithoutProgress)
             {
                 throw new EcgStreamRefusedException((failure as TransientServerError)?.Code,
-                    $"gave up after {failures} connection attempts without progress: {failure.Message}", failure);
+                    $"gave up after {failures} connection attempts without progress: {failure?.Message ?? "no samples acknowledged"}", failure);
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
