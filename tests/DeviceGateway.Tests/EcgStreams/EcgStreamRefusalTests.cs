@@ -108,4 +108,27 @@ public sealed class EcgStreamRefusalTests
 
         Assert.Equal(EcgStreamErrorCode.IdleTimeout, await device.ExpectErrorAndCloseAsync());
     }
+
+    [Fact]
+    public async Task Stopping_the_listener_makes_received_samples_durable_and_tells_the_device_to_come_back()
+    {
+        var record = TestData.Record("100");
+        var source = GatewayHarness.Source(record, 720);
+        await using var gateway = new GatewayHarness(o => o with { MaxAckDelay = TimeSpan.FromSeconds(10), AckEveryFrames = 1000 });
+        await using var device = await RawDevice.ConnectAsync(gateway.EndPoint);
+        await device.SendAsync(w => EcgFrameWriter.WriteHello(w, source.Hello));
+        Assert.Equal(EcgFrameType.HelloAck, (await device.ReadFrameAsync())!.Value.Type);
+        await device.SendAsync(w => EcgFrameWriter.WriteSamples(w, 1, 0, source.Interleaved.Span, 2));
+        // Wait until the server has appended the block; its fsync and ACK are held back by the long batch window.
+        string samples = Path.Combine(gateway.SegmentDirectory(source.Hello.RecordingId), "samples.seg");
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); new FileInfo(samples).Length == 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
+
+        await gateway.RestartAsync();
+
+        Assert.Equal(EcgStreamErrorCode.ShuttingDown, await device.ExpectErrorAndCloseAsync());
+        Assert.Equal(source.Interleaved.ToArray(), gateway.SegmentSamples(source));
+    }
 }
