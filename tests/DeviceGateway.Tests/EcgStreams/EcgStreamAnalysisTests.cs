@@ -22,7 +22,16 @@ public sealed class EcgStreamAnalysisTests
         var source = GatewayHarness.Source(record, n);
         await using var gateway = new GatewayHarness();
 
-        await gateway.Client(gateway.EndPoint.Port, framesPerBlock: 90, dropEvery: 97).SendAsync(source);
+        await using var proxy = new CuttingProxy(gateway.EndPoint, []);
+        proxy.HoldAt(150_000);
+
+        // Drops continue the analysis kept in memory; the restart replays it from the segment: both must be exact.
+        var sending = gateway.Client(proxy.Port, framesPerBlock: 90, dropEvery: 97).SendAsync(source);
+        await proxy.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        await gateway.RestartAsync();
+        proxy.Target = gateway.EndPoint;
+        proxy.Release();
+        await sending.WaitAsync(TimeSpan.FromSeconds(120));
         var offline = QrsDetector.Detect(record.Slice(0, n));
 
         var observer = gateway.Observer;

@@ -43,6 +43,14 @@ public sealed class EcgStreamServer
     internal EcgRecordingLeases Leases { get; } = new();
 
     /// <summary>
+    /// Live analyses of recordings whose connection broke, kept so a reconnect continues them instead of replaying the
+    /// whole segment (a replay costs about a second per 15 M samples). Bounded: past the limit a reconnect replays.
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<Guid, EcgLiveAnalyzer> ParkedAnalyses { get; } = new();
+
+    internal const int MaxParkedAnalyses = 256;
+
+    /// <summary>
     /// Runs one connection to its end: BYE-ACK, an ERROR, the peer closing, or <paramref name="cancellationToken"/>
     /// (server stopping: ERROR ShuttingDown after the received samples are durable). Never throws for the peer's faults.
     /// Completes both halves of <paramref name="transport"/>. The session wakes its read loop with

@@ -78,10 +78,18 @@ internal sealed partial class EcgStreamSession : IDisposable
 
             if (_segment.Finish is null)
             {
-                _live = new EcgLiveAnalyzer(_segment.Metadata, Options.DisplayFilter, _server.Observer);
-                // After a reconnect or restart the analysis starts over from the durable samples, so its state (and its
-                // beats) are exactly those of an uninterrupted stream.
-                _segment.ReadBlocks((_, block) => _live.Process(block, publish: false));
+                if (_server.ParkedAnalyses.TryRemove(recording, out var parked) && parked.SampleCount == _segment.SampleCount)
+                {
+                    _live = parked;
+                }
+                else
+                {
+                    // After a restart (or a crash that lost samples the analysis had seen) the analysis starts over from
+                    // the durable samples, so its state and its beats are exactly those of an uninterrupted stream.
+                    _live = new EcgLiveAnalyzer(_segment.Metadata, Options.DisplayFilter, _server.Observer);
+                    _segment.ReadBlocks((_, block) => _live.Process(block, publish: false));
+                }
+
                 _samples = new short[EcgStreamLimits.MaxFramesPerBlock(_segment.LeadCount) * _segment.LeadCount];
             }
 
@@ -124,6 +132,12 @@ internal sealed partial class EcgStreamSession : IDisposable
             try
             {
                 _segment?.Dispose();
+                // Everything the analysis has seen is durable now; a reconnect of this recording may continue it.
+                if (_segment is { Finish: null } && _live is not null && _live.SampleCount == _segment.SampleCount
+                    && _server.ParkedAnalyses.Count < EcgStreamServer.MaxParkedAnalyses)
+                {
+                    _server.ParkedAnalyses[_segment.Metadata.RecordingId] = _live;
+                }
             }
             finally
             {
