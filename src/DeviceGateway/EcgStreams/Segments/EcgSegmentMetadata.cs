@@ -4,7 +4,7 @@ using Telemed.DeviceGateway.EcgStreams.Protocol;
 namespace Telemed.DeviceGateway.EcgStreams.Segments;
 
 /// <summary>The HELLO metadata of a recording, kept beside its samples (recording.json); the token is never stored.</summary>
-public sealed record EcgSegmentMetadata
+internal sealed record EcgSegmentMetadata
 {
     public required Guid RecordingId { get; init; }
 
