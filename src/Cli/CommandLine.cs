@@ -1,5 +1,6 @@
 using Telemed.Cli.Dicom;
 using Telemed.Cli.Ecg;
+using Telemed.Cli.Send;
 
 namespace Telemed.Cli;
 
@@ -13,6 +14,11 @@ internal static class CommandLine
         if (args.Length >= 1 && args[0] == "ecg")
         {
             return EcgCommands.Run(args[1..], stdout, stderr);
+        }
+
+        if (args.Length >= 1 && args[0] == "send")
+        {
+            return SendCommands.Run(args[1..], stdout, stderr);
         }
 
         if (args.Length >= 1 && args[0] == "dicom")
@@ -44,6 +50,10 @@ internal static class CommandLine
                                             C-ECHO: associate, verify, release
         dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
                                             C-STORE files on one association; one line per file: status, syntax, path
+        send ecg-stream <record> --host <h> --port <p> --device <id> --token <t> [--realtime] [--drop-every <n>] [--seconds <s>]
+                 [--block <frames>] [--recording <uuid>] [--patient <id>]
+                                            stream a recording as a live device would (docs/protocols/ecg-stream.md),
+                                            reconnecting and resuming; --drop-every cuts the link every n frames
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,
         HL7 aECG, Philips XML or DICOM ECG file, recognised by its content.

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telemed.ConsultHub.Ingest;
 using Telemed.DeviceGateway.Ingest;
 using Telemed.Dicom.Dictionary;
 using Telemed.Dicom.Files;

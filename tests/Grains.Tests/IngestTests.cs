@@ -1,3 +1,4 @@
+using Telemed.ConsultHub.Ingest;
 using Telemed.DeviceGateway.Ingest;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;

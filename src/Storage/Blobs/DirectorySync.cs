@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Telemed.Storage.Blobs;
 
 /// <summary>fsync(2) on a directory, so that a rename into it survives power loss (POSIX; no-op elsewhere).</summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0; // O_RDONLY
     private const int DirectoryFlag = 0x10000; // O_DIRECTORY on Linux x86_64/arm64

@@ -1,10 +1,11 @@
+using Telemed.DeviceGateway.Ingest;
 using Telemed.Grains.Ingest;
 
-namespace Telemed.DeviceGateway.Ingest;
+namespace Telemed.ConsultHub.Ingest;
 
 /// <summary>
-/// Hands every ingested object to its study's grain, which opens or joins the case. It lives at the gateway's edge
-/// (the gateway sits below the grains in the dependency order) so the grains never see gateway types. An object
+/// Hands every ingested object to its study's grain, which opens or joins the case. It lives in the host, which
+/// composes the gateway and the grains, so neither knows the other. An object
 /// without an institution cannot be routed and is refused here, after it is already durable.
 /// </summary>
 public sealed class GrainIngestSink(IGrainFactory grains) : IIngestSink
