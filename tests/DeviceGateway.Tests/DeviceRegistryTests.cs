@@ -1,5 +1,6 @@
 using System.Net;
 using Telemed.DeviceGateway.Devices;
+using Telemed.Dicom.Network;
 using Telemed.Storage.Catalog;
 using Xunit;
 
@@ -31,7 +32,7 @@ public sealed class DeviceRegistryTests : IDisposable
 
     private async Task<DeviceRegistry> Registry()
     {
-        var registry = new DeviceRegistry(() => CatalogDatabase.OpenSqlite(database), "TELEMED");
+        var registry = new DeviceRegistry(() => CatalogDatabase.OpenSqlite(database));
         await registry.ReloadAsync();
         return registry;
     }
@@ -41,11 +42,14 @@ public sealed class DeviceRegistryTests : IDisposable
     {
         DeviceRegistry registry = await Registry();
 
-        AssociationDecision decision = registry.Decide("TELEMED         ", "DR_TOWNSHIP_A   ", IPAddress.Parse("10.1.23.4"));
+        DeviceAdmission admission = registry.Admit("DR_TOWNSHIP_A   ", IPAddress.Parse("10.1.23.4"));
 
-        Assert.True(decision.Accepted, decision.Explanation);
-        Assert.Equal("township-a", decision.Device!.InstitutionId);
+        Assert.True(admission.Admitted, admission.Explanation);
+        Assert.Equal("township-a", admission.Device!.InstitutionId);
         Assert.Equal(1, registry.OpenAssociations("dr-1"));
+        admission.Lease!.Dispose();
+        admission.Lease.Dispose();
+        Assert.Equal(0, registry.OpenAssociations("dr-1"));
     }
 
     [Fact]
@@ -53,21 +57,8 @@ public sealed class DeviceRegistryTests : IDisposable
     {
         DeviceRegistry registry = await Registry();
 
-        Assert.True(registry.Decide("TELEMED", "STORESCU", IPAddress.Parse("::ffff:127.0.0.1")).Accepted);
-        Assert.True(registry.Decide("TELEMED", "STORESCU", IPAddress.IPv6Loopback).Accepted);
-    }
-
-    [Fact]
-    public async Task Wrong_called_ae_is_rejected_permanently_as_called_ae_not_recognized()
-    {
-        DeviceRegistry registry = await Registry();
-
-        AssociationDecision decision = registry.Decide("ANY-SCP", "STORESCU", IPAddress.Loopback);
-
-        Assert.False(decision.Accepted);
-        Assert.Equal((RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeTitleNotRecognized),
-            (decision.Result, decision.Source, decision.Reason));
-        Assert.Contains("ANY-SCP", decision.Explanation, StringComparison.Ordinal);
+        Assert.True(registry.Admit("STORESCU", IPAddress.Parse("::ffff:127.0.0.1")).Admitted);
+        Assert.True(registry.Admit("STORESCU", IPAddress.IPv6Loopback).Admitted);
     }
 
     [Theory]
@@ -79,11 +70,12 @@ public sealed class DeviceRegistryTests : IDisposable
     {
         DeviceRegistry registry = await Registry();
 
-        AssociationDecision decision = registry.Decide("TELEMED", callingAe, IPAddress.Parse(address));
+        DeviceAdmission admission = registry.Admit(callingAe, IPAddress.Parse(address));
 
-        Assert.False(decision.Accepted);
-        Assert.Equal((RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeTitleNotRecognized),
-            (decision.Result, decision.Source, decision.Reason));
+        Assert.False(admission.Admitted);
+        Assert.Null(admission.Lease);
+        Assert.Equal(AssociationRejection.CallingAeTitleNotRecognized, admission.Rejection);
+        Assert.Equal((1, 1, 3), (admission.Rejection!.Result, admission.Rejection.Source, admission.Rejection.Reason));
     }
 
     [Fact]
@@ -91,17 +83,16 @@ public sealed class DeviceRegistryTests : IDisposable
     {
         DeviceRegistry registry = await Registry();
         IPAddress from = IPAddress.Parse("10.1.0.9");
-        AssociationDecision first = registry.Decide("TELEMED", "DR_TOWNSHIP_A", from);
-        Assert.True(registry.Decide("TELEMED", "DR_TOWNSHIP_A", from).Accepted);
+        DeviceAdmission first = registry.Admit("DR_TOWNSHIP_A", from);
+        Assert.True(registry.Admit("DR_TOWNSHIP_A", from).Admitted);
 
-        AssociationDecision third = registry.Decide("TELEMED", "DR_TOWNSHIP_A", from);
+        DeviceAdmission third = registry.Admit("DR_TOWNSHIP_A", from);
 
-        Assert.False(third.Accepted);
-        Assert.Equal((RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded),
-            (third.Result, third.Source, third.Reason));
+        Assert.False(third.Admitted);
+        Assert.Equal((2, 3, 2), (third.Rejection!.Result, third.Rejection.Source, third.Rejection.Reason));
         Assert.Equal(2, registry.OpenAssociations("dr-1"));
-        registry.Release(first.Device!);
-        Assert.True(registry.Decide("TELEMED", "DR_TOWNSHIP_A", from).Accepted);
+        first.Lease!.Dispose();
+        Assert.True(registry.Admit("DR_TOWNSHIP_A", from).Admitted);
     }
 
     [Fact]

@@ -1,78 +1,72 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Telemed.Dicom.Network;
 using Telemed.Storage.Catalog;
 
 namespace Telemed.DeviceGateway.Devices;
 
 /// <summary>
-/// Decides who may associate: the called AE title must be ours, the calling AE title a registered, enabled device,
-/// the remote address one of the device's, and the device under its limit of concurrent associations.
-/// Devices are read from the catalog and cached; <see cref="ReloadAsync"/> picks up an admin's changes.
+/// Who may send: the calling AE title must be a registered, enabled device, the remote address one of the device's,
+/// and the device under its limit of concurrent associations. Devices are read from the catalog and cached;
+/// <see cref="ReloadAsync"/> picks up an admin's changes.
 /// </summary>
-public sealed class DeviceRegistry(Func<CatalogDbContext> openContext, string calledAeTitle)
+public sealed class DeviceRegistry(Func<CatalogDbContext> openContext)
 {
     private readonly ConcurrentDictionary<string, int> open = new(StringComparer.Ordinal);
-    private volatile IReadOnlyDictionary<string, (Device Device, IPNetwork[] Networks)> byAeTitle =
-        new Dictionary<string, (Device, IPNetwork[])>();
-
-    public string CalledAeTitle { get; } = calledAeTitle;
+    private volatile Snapshot devices = new(new Dictionary<string, Entry>(), new Dictionary<string, Device>());
 
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         await using CatalogDbContext context = openContext();
-        List<Device> devices = await context.Devices.AsNoTracking().Where(d => d.AeTitle != null)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        byAeTitle = devices.ToDictionary(d => d.AeTitle!.Trim(), d => (d, ParseNetworks(d)), StringComparer.Ordinal);
+        List<Device> all = await context.Devices.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        devices = new Snapshot(
+            all.Where(d => !string.IsNullOrWhiteSpace(d.AeTitle))
+                .ToDictionary(d => d.AeTitle!.Trim(), d => new Entry(d, ParseNetworks(d)), StringComparer.Ordinal),
+            all.ToDictionary(d => d.Id, StringComparer.Ordinal));
     }
 
-    /// <summary>
-    /// Decides an A-ASSOCIATE-RQ. An accepted decision holds one of the device's association slots until
-    /// <see cref="Release"/>.
-    /// </summary>
-    public AssociationDecision Decide(string calledAe, string callingAe, IPAddress remote)
+    /// <summary>The registered device with this calling AE title (padding ignored), enabled or not.</summary>
+    public Device? FindByAeTitle(string aeTitle) =>
+        devices.ByAeTitle.TryGetValue(aeTitle.Trim(), out Entry? entry) ? entry.Device : null;
+
+    public Device? FindById(string deviceId) => devices.ById.GetValueOrDefault(deviceId);
+
+    /// <summary>Decides an A-ASSOCIATE-RQ from <paramref name="callingAe"/> at <paramref name="remote"/>.</summary>
+    public DeviceAdmission Admit(string callingAe, IPAddress remote)
     {
+        ArgumentNullException.ThrowIfNull(callingAe);
         ArgumentNullException.ThrowIfNull(remote);
         // PS3.8 §9.3.2: AE titles are padded with spaces; leading and trailing spaces are not significant.
-        if (!string.Equals(calledAe.Trim(), CalledAeTitle, StringComparison.Ordinal))
+        string title = callingAe.Trim();
+        if (!devices.ByAeTitle.TryGetValue(title, out Entry? entry) || !entry.Device.Enabled)
         {
-            return AssociationDecision.Reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeTitleNotRecognized,
-                $"called AE title '{calledAe.Trim()}' is not this hub ('{CalledAeTitle}')");
-        }
-
-        if (!byAeTitle.TryGetValue(callingAe.Trim(), out var entry) || !entry.Device.Enabled)
-        {
-            return AssociationDecision.Reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeTitleNotRecognized,
-                $"calling AE title '{callingAe.Trim()}' is not a registered device");
+            return new DeviceAdmission(null, null, AssociationRejection.CallingAeTitleNotRecognized,
+                $"calling AE title '{title}' is not a registered device");
         }
 
         IPAddress address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         if (!Array.Exists(entry.Networks, n => n.Contains(address)))
         {
-            return AssociationDecision.Reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeTitleNotRecognized,
-                $"device {entry.Device.Id} ('{callingAe.Trim()}') may not connect from {address}");
+            // PS3.8 has no "wrong address" reason: to the caller, this AE title is not recognised from there.
+            return new DeviceAdmission(null, null, AssociationRejection.CallingAeTitleNotRecognized,
+                $"device {entry.Device.Id} ('{title}') may not connect from {address}");
         }
 
         Device device = entry.Device;
-        int now = open.AddOrUpdate(device.Id, 1, (_, n) => n + 1);
-        if (now > device.MaxAssociations)
+        if (open.AddOrUpdate(device.Id, 1, (_, n) => n + 1) > device.MaxAssociations)
         {
-            Release(device);
-            return AssociationDecision.Reject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded,
+            Release(device.Id);
+            return new DeviceAdmission(null, null, AssociationRejection.LocalLimitExceeded,
                 $"device {device.Id} already has {device.MaxAssociations} open associations");
         }
 
-        return AssociationDecision.Accept(device);
-    }
-
-    /// <summary>Gives back the association slot an accepted decision took.</summary>
-    public void Release(Device device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        open.AddOrUpdate(device.Id, 0, (_, n) => Math.Max(0, n - 1));
+        return new DeviceAdmission(device, new Slot(this, device.Id), null, $"device {device.Id} of {device.InstitutionId}");
     }
 
     public int OpenAssociations(string deviceId) => open.TryGetValue(deviceId, out int n) ? n : 0;
+
+    private void Release(string deviceId) => open.AddOrUpdate(deviceId, 0, (_, n) => Math.Max(0, n - 1));
 
     private static IPNetwork[] ParseNetworks(Device device)
     {
@@ -94,5 +88,23 @@ public sealed class DeviceRegistry(Func<CatalogDbContext> openContext, string ca
         }
 
         return [.. networks];
+    }
+
+    private sealed record Entry(Device Device, IPNetwork[] Networks);
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, Entry> ByAeTitle, IReadOnlyDictionary<string, Device> ById);
+
+    /// <summary>One association slot; disposing twice gives it back once.</summary>
+    private sealed class Slot(DeviceRegistry registry, string deviceId) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                registry.Release(deviceId);
+            }
+        }
     }
 }

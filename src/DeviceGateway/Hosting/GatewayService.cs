@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using Telemed.DeviceGateway.Devices;
+using Telemed.DeviceGateway.EcgStreams.Live;
+using Telemed.DeviceGateway.EcgStreams.Server;
+using Telemed.DeviceGateway.Ingest;
+using Telemed.Dicom.Network;
+using Telemed.Storage.Blobs;
+using Telemed.Storage.Catalog;
+
+namespace Telemed.DeviceGateway.Hosting;
+
+/// <summary>
+/// The device-facing side of the hub: the DICOM listener (C-ECHO, C-STORE into durable ingest, registered devices
+/// only) and the ECG stream listener, over one blob store and catalog. The host starts it and stops it.
+/// </summary>
+public sealed partial class GatewayService : IAsyncDisposable
+{
+    private readonly GatewayOptions options;
+    private readonly ILoggerFactory loggers;
+    private readonly ILogger logger;
+    private DicomServer? dicom;
+    private EcgStreamListener? ecg;
+
+    public GatewayService(GatewayOptions options, Func<CatalogDbContext> openCatalog, IIngestSink sink, ILoggerFactory loggers,
+        IEcgLiveObserver? liveObserver = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.loggers = loggers;
+        logger = loggers.CreateLogger<GatewayService>();
+        Blobs = new BlobStore(options.BlobRoot);
+        Devices = new DeviceRegistry(openCatalog);
+        Ingest = new DicomInstanceIngest(Blobs, new InstanceCatalog(openCatalog), sink, loggers.CreateLogger<DicomInstanceIngest>());
+        EcgStreams = new EcgStreamServer(new EcgStreamServerOptions { SegmentRoot = options.EcgSegmentRoot },
+            new CatalogEcgDeviceAuthenticator(Devices), Blobs, sink, liveObserver, loggers.CreateLogger<EcgStreamServer>());
+    }
+
+    public BlobStore Blobs { get; }
+
+    public DeviceRegistry Devices { get; }
+
+    public DicomInstanceIngest Ingest { get; }
+
+    public EcgStreamServer EcgStreams { get; }
+
+    /// <summary>Where the DICOM listener is bound (the port is chosen by the OS when configured as 0).</summary>
+    public System.Net.IPEndPoint DicomEndPoint => dicom?.LocalEndPoint ?? throw new InvalidOperationException("gateway not started");
+
+    public System.Net.IPEndPoint? EcgStreamEndPoint => ecg?.LocalEndPoint;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Devices.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        dicom = new DicomServer(new DicomServerOptions
+        {
+            AeTitle = options.AeTitle,
+            EndPoint = options.DicomEndPoint,
+            // Large P-DATA PDUs: fewer headers and wake-ups per 15 MB image; DCMTK sends up to 128 KiB.
+            Association = DicomAssociationOptions.Default with { MaxPduLength = 128 * 1024, IdleTimeout = options.DicomIdleTimeout },
+        }, new GatewayStoreHandler(Ingest, Devices), new DeviceAssociationPolicy(Devices, loggers.CreateLogger<DeviceAssociationPolicy>()));
+        dicom.AssociationEnded += (_, outcome) => LogAssociation(logger, outcome);
+        dicom.Start();
+        if (options.EcgStreamEndPoint is not null)
+        {
+            ecg = EcgStreamListener.Start(EcgStreams, options.EcgStreamEndPoint, loggers.CreateLogger<EcgStreamListener>());
+        }
+
+        LogStarted(logger, options.AeTitle, dicom.LocalEndPoint, ecg?.LocalEndPoint);
+    }
+
+    public async Task StopAsync()
+    {
+        if (dicom is not null)
+        {
+            await dicom.StopAsync().ConfigureAwait(false);
+        }
+
+        if (ecg is not null)
+        {
+            await ecg.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (dicom is not null)
+        {
+            await dicom.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "device gateway: DICOM AE {AeTitle} on {DicomEndPoint}, ECG streams on {EcgEndPoint}")]
+    private static partial void LogStarted(ILogger logger, string aeTitle, System.Net.IPEndPoint dicomEndPoint, System.Net.IPEndPoint? ecgEndPoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "association ended: {Outcome}")]
+    private static partial void LogAssociation(ILogger logger, AssociationOutcome outcome);
+}
