@@ -1,2 +1,62 @@
-// Placeholder entry point while the host is assembled; see README.
-Console.WriteLine("Telemed ConsultHub");
+using System.Net;
+using Orleans.Configuration;
+using Telemed.ConsultHub.Demo;
+using Telemed.ConsultHub.Hosting;
+using Telemed.ConsultHub.Ingest;
+using Telemed.DeviceGateway.Hosting;
+using Telemed.DeviceGateway.Ingest;
+using Telemed.Grains.Hosting;
+using Telemed.Storage.Catalog;
+using Telemed.Storage.Orleans.Hosting;
+
+// The one process that runs everything in the embedded mode: the Orleans silo (localhost clustering, grain state and
+// reminders in the SQLite catalog), the device gateway (DICOM and ECG stream listeners) and HTTP.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+builder.Configuration.AddCommandLine(args, HubOptions.CommandLineSwitches.ToDictionary());
+HubOptions hub = HubOptions.From(builder.Configuration);
+Directory.CreateDirectory(hub.DataDirectory);
+builder.WebHost.UseUrls(hub.Http);
+
+Func<CatalogDbContext> openCatalog = () => CatalogDatabase.OpenSqlite(hub.CatalogPath);
+await using (CatalogDbContext catalog = openCatalog())
+{
+    await CatalogDatabase.MigrateAsync(catalog);
+}
+
+builder.UseOrleans(silo => silo
+    .UseLocalhostClustering(hub.SiloPort, hub.OrleansGatewayPort)
+    .Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = "telemed";
+        o.ServiceId = "telemed";
+    })
+    .AddCatalogGrainStorage(TelemedGrains.StorageName, openCatalog)
+    .UseCatalogReminders(openCatalog)
+    .AddTelemedGrains());
+
+builder.Services.AddSingleton(hub);
+builder.Services.AddSingleton(openCatalog);
+builder.Services.AddSingleton<IIngestSink, GrainIngestSink>();
+builder.Services.AddSingleton(services => new GatewayService(new Telemed.DeviceGateway.Hosting.GatewayOptions
+{
+    DicomEndPoint = new IPEndPoint(IPAddress.Any, hub.DicomPort),
+    EcgStreamEndPoint = new IPEndPoint(IPAddress.Any, hub.EcgStreamPort),
+    BlobRoot = hub.DataDirectory,
+    EcgSegmentRoot = Path.Combine(hub.DataDirectory, "ecg-streams"),
+}, openCatalog, services.GetRequiredService<IIngestSink>(), services.GetRequiredService<ILoggerFactory>()));
+if (hub.Demo)
+{
+    // Before the gateway starts: it loads the device registry the seed fills.
+    builder.Services.AddHostedService<DemoSeed>();
+}
+
+builder.Services.AddHostedService<GatewayHostedService>();
+
+WebApplication app = builder.Build();
+app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
+{
+    status = "ok",
+    dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port },
+    ecgStreams = new { port = gateway.EcgStreamEndPoint?.Port },
+}));
+await app.RunAsync();
