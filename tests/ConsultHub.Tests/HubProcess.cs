@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Telemed.Dicom.Network;
+
+namespace Telemed.ConsultHub.Tests;
+
+/// <summary>
+/// The hub as its own operating-system process on a data directory, with free ports, so a test can kill it the way
+/// a power cut or the OOM killer would (SIGKILL) and start it again on the same data.
+/// </summary>
+internal sealed class HubProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private HubProcess(Process process, int dicomPort, int ecgPort, int httpPort)
+    {
+        this.process = process;
+        DicomPort = dicomPort;
+        EcgPort = ecgPort;
+        HttpPort = httpPort;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int DicomPort { get; }
+
+    public int EcgPort { get; }
+
+    public int HttpPort { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static async Task<HubProcess> StartAsync(string dataDirectory)
+    {
+        int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        foreach (string arg in new[]
+        {
+            HubAssembly, "--data", dataDirectory, "--dicom-port", $"{dicom}", "--ecg-port", $"{ecg}",
+            "--http", $"http://127.0.0.1:{http}", "--silo-port", $"{silo}", "--gateway-port", $"{gateway}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http);
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return hub;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the hub exited with {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED") == 0)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException)
+            {
+                // not listening yet, or the demo devices are not registered yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"the hub did not answer C-ECHO within {timeout}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The hub's build output beside this test's (same configuration).</summary>
+    private static string HubAssembly
+    {
+        get
+        {
+            string path = typeof(Telemed.ConsultHub.Hosting.HubOptions).Assembly.Location;
+            string own = Path.Combine(Path.GetDirectoryName(path)!, "Telemed.ConsultHub.runtimeconfig.json");
+            if (File.Exists(own))
+            {
+                return path;
+            }
+
+            // A referenced executable is copied without its runtimeconfig: run it from its own output folder.
+            string tests = AppContext.BaseDirectory; // …/tests/ConsultHub.Tests/bin/<Configuration>/net10.0/linux-x64/
+            string configuration = new DirectoryInfo(tests).Parent!.Parent!.Name;
+            string repository = Path.GetFullPath(Path.Combine(tests, "..", "..", "..", "..", "..", ".."));
+            return Path.Combine(repository, "src", "ConsultHub", "bin", configuration, "net10.0", "linux-x64", "Telemed.ConsultHub.dll");
+        }
+    }
+}
