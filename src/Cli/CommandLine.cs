@@ -16,6 +16,11 @@ internal static class CommandLine
             return EcgCommands.Run(args[1..], stdout, stderr);
         }
 
+        if (args.Length >= 1 && args[0] == "echo")
+        {
+            return DicomSendCommand.Echo(args[1..], stdout, stderr);
+        }
+
         if (args.Length >= 1 && args[0] == "send")
         {
             return SendCommands.Run(args[1..], stdout, stderr);
@@ -50,6 +55,11 @@ internal static class CommandLine
                                             C-ECHO: associate, verify, release
         dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
                                             C-STORE files on one association; one line per file: status, syntax, path
+        echo [--host 127.0.0.1] [--port 11112] [--aet ECHOSCU] [--aec TELEMED]
+                                            C-ECHO a hub (defaults: the local hub) and print the round trip
+        send dicom <file|dir>... [--host 127.0.0.1] [--port 11112] [--aet STORESCU] [--aec TELEMED]
+                                            C-STORE files and folders (recursively) as a modality would, 100 files per
+                                            association; one line per file, a progress bar on a terminal
         send ecg-stream <record> --host <h> --port <p> --device <id> --token <t> [--realtime] [--drop-every <n>] [--seconds <s>]
                  [--block <frames>] [--recording <uuid>] [--patient <id>]
                                             stream a recording as a live device would (docs/protocols/ecg-stream.md),

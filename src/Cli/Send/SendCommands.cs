@@ -14,6 +14,11 @@ internal static class SendCommands
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length > 0 && args[0] == "dicom")
+        {
+            return DicomSendCommand.Send(args[1..], stdout, stderr);
+        }
+
         if (args.Length == 0 || args[0] != "ecg-stream")
         {
             stderr.WriteLine(args.Length == 0 ? CommandLine.Usage : $"telemed send: unknown command '{args[0]}'.");

@@ -11,45 +11,15 @@ using Xunit;
 namespace Telemed.DeviceGateway.Tests.Dicom;
 
 /// <summary>The whole DICOM path of the gateway against DCMTK's own tools, as a township modality would use it.</summary>
-public sealed class GatewayDcmtkTests : IAsyncLifetime, IDisposable
+public sealed class GatewayDcmtkTests : IAsyncLifetime
 {
-    private readonly TempDirectory temp = new();
-    private readonly CollectingSink sink = new();
-    private GatewayService gateway = null!;
-    private string database = null!;
+    private DicomGatewayHarness harness = null!;
 
-    public async Task InitializeAsync()
-    {
-        database = Path.Combine(temp.Path, "catalog.db");
-        await using (SqliteCatalogDbContext context = CatalogDatabase.OpenSqlite(database))
-        {
-            await CatalogDatabase.MigrateAsync(context);
-            context.Devices.AddRange(
-                new Device { Id = "storescu", Name = "DCMTK storescu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "STORESCU", AllowedAddresses = "127.0.0.1", MaxAssociations = 4 },
-                new Device { Id = "echoscu", Name = "DCMTK echoscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "ECHOSCU", AllowedAddresses = "127.0.0.1" },
-                new Device { Id = "far-away", Name = "Other network", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "FARDR", AllowedAddresses = "10.9.0.0/16" });
-            await context.SaveChangesAsync();
-        }
+    public async Task InitializeAsync() => harness = await DicomGatewayHarness.StartAsync();
 
-        gateway = new GatewayService(new GatewayOptions
-        {
-            DicomEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            EcgStreamEndPoint = null,
-            BlobRoot = Path.Combine(temp.Path, "blobs"),
-            EcgSegmentRoot = Path.Combine(temp.Path, "ecg"),
-        }, () => CatalogDatabase.OpenSqlite(database), sink, NullLoggerFactory.Instance);
-        await gateway.StartAsync(CancellationToken.None);
-    }
+    public async Task DisposeAsync() => await harness.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-
-    public void Dispose() => temp.Dispose();
-
-    private string Port => gateway.DicomEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string Port => harness.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Echoscu_with_its_default_title_is_answered()
@@ -87,7 +57,7 @@ public sealed class GatewayDcmtkTests : IAsyncLifetime, IDisposable
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(again.ExitCode == 0, again.ToString());
-        await using SqliteCatalogDbContext context = CatalogDatabase.OpenSqlite(database);
+        await using SqliteCatalogDbContext context = harness.OpenCatalog();
         List<StoredInstance> rows = await context.Instances.AsNoTracking().ToListAsync();
         Assert.Equal(files.Length, rows.Count);
         Assert.All(rows, r => Assert.Equal(("storescu", "township-a", "STORESCU", 1), (r.DeviceId, r.InstitutionId, r.SourceAeTitle, r.Version)));
@@ -95,7 +65,7 @@ public sealed class GatewayDcmtkTests : IAsyncLifetime, IDisposable
         {
             DicomFile original = DicomFile.Open(file);
             StoredInstance row = Assert.Single(rows, r => r.SopInstanceUid == original.Dataset.GetUid(GatewayTestData.Tag("SOPInstanceUID")));
-            DicomFile stored = DicomFile.Open(gateway.Blobs.PathOf(BlobHash.Parse(row.BlobHash)));
+            DicomFile stored = DicomFile.Open(harness.Gateway.Blobs.PathOf(BlobHash.Parse(row.BlobHash)));
             Assert.Equal(original.Dataset.Select(e => e.Tag), stored.Dataset.Select(e => e.Tag));
             foreach ((var sent, var kept) in original.Dataset.Zip(stored.Dataset))
             {
@@ -103,9 +73,9 @@ public sealed class GatewayDcmtkTests : IAsyncLifetime, IDisposable
             }
         }
 
-        Assert.Equal(files.Length, sink.Published.Count);
-        Assert.Contains(sink.Published, o => o.EcgFlags.Contains("StElevation"));
-        Assert.Equal(files.Length, Directory.EnumerateFiles(Path.Combine(temp.Path, "blobs", "blobs"), "*", SearchOption.AllDirectories).Count());
+        Assert.Equal(files.Length, harness.Sink.Published.Count);
+        Assert.Contains(harness.Sink.Published, o => o.EcgFlags.Contains("StElevation"));
+        Assert.Equal(files.Length, Directory.EnumerateFiles(Path.Combine(harness.Root, "blobs", "blobs"), "*", SearchOption.AllDirectories).Count());
     }
 
     [Fact]
@@ -123,8 +93,8 @@ public sealed class GatewayDcmtkTests : IAsyncLifetime, IDisposable
             ToolProcess.RunAsync("storescu", ["-R", "-aec", "TELEMED", "127.0.0.1", Port, f])));
 
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
-        await using SqliteCatalogDbContext context = CatalogDatabase.OpenSqlite(database);
+        await using SqliteCatalogDbContext context = harness.OpenCatalog();
         Assert.Equal(corpus.Length, await context.Instances.CountAsync());
-        Assert.Equal(0, gateway.Devices.OpenAssociations("storescu"));
+        Assert.Equal(0, harness.Gateway.Devices.OpenAssociations("storescu"));
     }
 }

@@ -18,6 +18,9 @@ public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomA
     /// <summary>PS3.8 §9.3.2.2: odd context IDs 1..255, so at most 128 contexts per association.</summary>
     private const int MaxContexts = 128;
 
+    /// <summary>Told each file's outcome as soon as it is known (a progress bar, a log line).</summary>
+    public IProgress<StoreOutcome>? Progress { get; init; }
+
     private static readonly DicomTag SopClassUid = new(0x0008, 0x0016);
     private static readonly DicomTag SopInstanceUid = new(0x0008, 0x0018);
     private static readonly DicomTag MediaStorageSopClassUid = new(0x0002, 0x0002);
@@ -91,36 +94,47 @@ public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomA
             string? fatal = null;
             foreach ((int index, string sopClass, string sopInstance, DicomTransferSyntax fileSyntax) in scanned)
             {
-                if (fatal is not null)
-                {
-                    outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, null, fatal);
-                    continue;
-                }
-
-                PresentationContext? context = ChooseContext(association, sopClass, fileSyntax);
-                if (context is null)
-                {
-                    outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, null,
-                        $"{calledAeTitle} accepted no presentation context for {sopClass} usable with {fileSyntax}");
-                    continue;
-                }
-
                 try
                 {
-                    byte[] dataSet = Encode(DicomFile.Open(paths[index]), DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
-                    messageId++;
-                    await association.SendMessageAsync(context.Id, DicomCommand.StoreRequest(messageId, sopClass, sopInstance), dataSet, cancellationToken);
-                    DicomCommand response = await EchoScu.ReadResponseAsync(association, messageId);
-                    outcomes[index] = new StoreOutcome(paths[index], sopInstance, response.Status, context.AcceptedTransferSyntax, response.ErrorComment);
+                    if (fatal is not null)
+                    {
+                        outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, null, fatal);
+                        continue;
+                    }
+
+                    PresentationContext? context = ChooseContext(association, sopClass, fileSyntax);
+                    if (context is null)
+                    {
+                        outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, null,
+                            $"{calledAeTitle} accepted no presentation context for {sopClass} usable with {fileSyntax}");
+                        continue;
+                    }
+
+                    try
+                    {
+                        byte[] dataSet = Encode(DicomFile.Open(paths[index]), DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
+                        messageId++;
+                        await association.SendMessageAsync(context.Id, DicomCommand.StoreRequest(messageId, sopClass, sopInstance), dataSet, cancellationToken);
+                        DicomCommand response = await EchoScu.ReadResponseAsync(association, messageId);
+                        outcomes[index] = new StoreOutcome(paths[index], sopInstance, response.Status, context.AcceptedTransferSyntax, response.ErrorComment);
+                    }
+                    catch (DicomAssociationAbortedException e)
+                    {
+                        fatal = $"association aborted: {e.Message}";
+                        outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, context.AcceptedTransferSyntax, fatal);
+                    }
+                    catch (Exception e) when (e is DicomException or IOException)
+                    {
+                        outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, context.AcceptedTransferSyntax, $"not sent: {e.Message}");
+                    }
                 }
-                catch (DicomAssociationAbortedException e)
+                finally
                 {
-                    fatal = $"association aborted: {e.Message}";
-                    outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, context.AcceptedTransferSyntax, fatal);
-                }
-                catch (Exception e) when (e is DicomException or IOException)
-                {
-                    outcomes[index] = new StoreOutcome(paths[index], sopInstance, null, context.AcceptedTransferSyntax, $"not sent: {e.Message}");
+                    // Progress per file, whatever the path out of this iteration was.
+                    if (outcomes[index] is { } outcome)
+                    {
+                        Progress?.Report(outcome);
+                    }
                 }
             }
 

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telemed.DeviceGateway.Hosting;
+using Telemed.Storage.Catalog;
+
+namespace Telemed.DeviceGateway.Tests.Support;
+
+/// <summary>
+/// A running <see cref="GatewayService"/> on a loopback port over a fresh SQLite catalog with DCMTK's default
+/// calling titles registered for 127.0.0.1 (institution township-a) and one device registered elsewhere.
+/// </summary>
+internal sealed class DicomGatewayHarness : IAsyncDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    private DicomGatewayHarness()
+    {
+        Database = System.IO.Path.Combine(temp.Path, "catalog.db");
+    }
+
+    public string Root => temp.Path;
+
+    public string Database { get; }
+
+    public CollectingSink Sink { get; } = new();
+
+    public GatewayService Gateway { get; private set; } = null!;
+
+    public int Port => Gateway.DicomEndPoint.Port;
+
+    public static async Task<DicomGatewayHarness> StartAsync()
+    {
+        var harness = new DicomGatewayHarness();
+        await using (SqliteCatalogDbContext context = harness.OpenCatalog())
+        {
+            await CatalogDatabase.MigrateAsync(context);
+            context.Devices.AddRange(
+                new Device { Id = "storescu", Name = "DCMTK storescu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "STORESCU", AllowedAddresses = "127.0.0.1", MaxAssociations = 4 },
+                new Device { Id = "echoscu", Name = "DCMTK echoscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "ECHOSCU", AllowedAddresses = "127.0.0.1" },
+                new Device { Id = "findscu", Name = "DCMTK findscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "FINDSCU", AllowedAddresses = "127.0.0.1" },
+                new Device { Id = "far-away", Name = "Other network", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "FARDR", AllowedAddresses = "10.9.0.0/16" });
+            await context.SaveChangesAsync();
+        }
+
+        harness.Gateway = new GatewayService(new GatewayOptions
+        {
+            DicomEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            EcgStreamEndPoint = null,
+            BlobRoot = System.IO.Path.Combine(harness.Root, "blobs"),
+            EcgSegmentRoot = System.IO.Path.Combine(harness.Root, "ecg"),
+        }, harness.OpenCatalog, harness.Sink, NullLoggerFactory.Instance);
+        await harness.Gateway.StartAsync(CancellationToken.None);
+        return harness;
+    }
+
+    public SqliteCatalogDbContext OpenCatalog() => CatalogDatabase.OpenSqlite(Database);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        temp.Dispose();
+    }
+}
