@@ -49,9 +49,11 @@ public sealed class NegotiationTests
         Assert.Equal("1.2.840.10008.1.1", StorageSopClasses.Verification);
         Assert.Equal(Telemed.Dicom.Waveforms.WaveformSopClasses.TwelveLeadEcg, StorageSopClasses.TwelveLeadEcg);
         Assert.Equal(Telemed.Dicom.Waveforms.WaveformSopClasses.GeneralEcg, StorageSopClasses.GeneralEcg);
-        // Not the retired 1993 Ultrasound Image Storage (1.2.840.10008.5.1.4.1.1.6).
+        // The current class, and beside it the retired 1993 one (1.2.840.10008.5.1.4.1.1.6) that old machines send.
         Assert.Equal("1.2.840.10008.5.1.4.1.1.6.1", StorageSopClasses.Ultrasound);
-        Assert.Equal(12, StorageSopClasses.All.Distinct().Count());
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.6", StorageSopClasses.UltrasoundRetired);
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.3", StorageSopClasses.UltrasoundMultiframeRetired);
+        Assert.Equal(14, StorageSopClasses.All.Distinct().Count());
     }
 
     [Fact]

@@ -29,6 +29,11 @@ public static class StorageSopClasses
 
     public static string MR { get; } = Lookup("MRImageStorage");
 
+    /// <summary>The 1993 ultrasound classes (retired in 2001): older township ultrasound machines still send them.</summary>
+    public static string UltrasoundRetired { get; } = Lookup("UltrasoundImageStorage", retired: true);
+
+    public static string UltrasoundMultiframeRetired { get; } = Lookup("UltrasoundMultiframeImageStorage", retired: true);
+
     public static string SecondaryCapture { get; } = Lookup("SecondaryCaptureImageStorage");
 
     public static string TwelveLeadEcg { get; } = Lookup("TwelveLeadECGWaveformStorage");
@@ -39,15 +44,16 @@ public static class StorageSopClasses
     public static IReadOnlyList<string> All { get; } =
     [
         ComputedRadiography, DigitalXRayForPresentation, DigitalXRayForProcessing, DigitalMammographyForPresentation,
-        DigitalMammographyForProcessing, Ultrasound, UltrasoundMultiframe, CT, MR, SecondaryCapture, TwelveLeadEcg, GeneralEcg,
+        DigitalMammographyForProcessing, Ultrasound, UltrasoundMultiframe, UltrasoundRetired, UltrasoundMultiframeRetired, CT, MR,
+        SecondaryCapture, TwelveLeadEcg, GeneralEcg,
     ];
 
-    private static string Lookup(string keyword)
+    private static string Lookup(string keyword, bool retired = false)
     {
         // Some keywords name a retired UID too (the 1993 ultrasound classes): the current one is wanted.
         foreach (DicomUid uid in DicomUidRegistry.OfType(DicomUidType.SopClass))
         {
-            if (uid.Keyword == keyword && !uid.IsRetired)
+            if (uid.Keyword == keyword && uid.IsRetired == retired)
             {
                 return uid.Value;
             }
