@@ -53,6 +53,19 @@ if (hub.Demo)
 builder.Services.AddHostedService<GatewayHostedService>();
 
 WebApplication app = builder.Build();
+app.UseWebSockets();
+// ECG streams from browsers and devices that can only speak HTTP(S): the TCP protocol's frames in binary messages.
+app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
+{
+    if (!http.WebSockets.IsWebSocketRequest)
+    {
+        return Results.Problem("an ECG stream is a WebSocket carrying the frames of docs/protocols/ecg-stream.md", statusCode: 400);
+    }
+
+    using System.Net.WebSockets.WebSocket socket = await http.WebSockets.AcceptWebSocketAsync();
+    await gateway.EcgStreams.HandleWebSocketAsync(socket, http.Connection.RemoteIpAddress?.ToString() ?? "?", http.RequestAborted);
+    return Results.Empty;
+});
 app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
 {
     status = "ok",
