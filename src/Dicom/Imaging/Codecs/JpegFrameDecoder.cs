@@ -34,6 +34,24 @@ internal static class JpegFrameDecoder
     /// </summary>
     public static void Decode(ReadOnlyMemory<byte> encoded, byte[] destination, JpegFrameExpectation expected, bool toRgb, long fileOffset)
     {
+        // Every process 14 frame goes to our own decoder: it equals dcmdjpeg on every lossless corpus file, including
+        // the 16-bit predictor 6 ones JpegLibrary 0.4.32 gets wrong, and decodes GH133.dcm faster than JpegLibrary
+        // (bench/RESULTS.md, "c jpeg"). JpegLibrary keeps the DCT processes.
+        if (JpegLosslessDecoder.IsLossless(encoded.Span))
+        {
+            JpegLosslessDecoder.Decode(encoded.Span, destination, expected, fileOffset);
+            return;
+        }
+
+        DecodeWithJpegLibrary(encoded, destination, expected, toRgb, fileOffset);
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> through JpegLibrary whatever the process: the DCT processes, and lossless frames for the
+    /// benchmark that compares it with <see cref="JpegLosslessDecoder"/>.
+    /// </summary>
+    internal static void DecodeWithJpegLibrary(ReadOnlyMemory<byte> encoded, byte[] destination, JpegFrameExpectation expected, bool toRgb, long fileOffset)
+    {
         var decoder = new JpegDecoder();
         try
         {
