@@ -209,6 +209,18 @@ public sealed class JpegLosslessDecoderTests(ITestOutputHelper output)
         Assert.Contains("the JPEG frame is 16 × 16, the data set says Columns 16 × Rows 8", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>T.81 §B.2.5: Y = 0 defers the line count to a DNL segment; refused, whatever the data set says.</summary>
+    [Fact]
+    public void A_frame_header_without_lines_is_refused()
+    {
+        byte[] stream = LosslessJpegWriter.Encode(RandomWalk(4 * 4, 8, seed: 7), 4, 4, 1, new LosslessJpegOptions(8, 1, RestartLines: 1));
+        int sof = IndexOf(stream, [0xFF, 0xC3]);
+        stream[sof + 5] = 0;
+        stream[sof + 6] = 0;
+        var error = Assert.Throws<DicomException>(() => JpegLosslessDecoder.Decode(stream, new byte[16], new JpegFrameExpectation(0, 4, 1, 8), 0));
+        Assert.Contains("deferred to DNL are not supported", error.Message, StringComparison.Ordinal);
+    }
+
     private static (byte[] Stream, JpegFrameExpectation Expected) Stream(string source)
     {
         if (source == "synthetic")

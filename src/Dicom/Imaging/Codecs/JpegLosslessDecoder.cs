@@ -203,7 +203,12 @@ internal static class JpegLosslessDecoder
         int columns = BinaryPrimitives.ReadUInt16BigEndian(segment[3..]);
         int components = segment[5];
         string? problem = null;
-        if (columns != expected.Columns || rows != expected.Rows)
+        if (rows == 0 || columns == 0)
+        {
+            // T.81 §B.2.5: Y = 0 means a DNL segment gives the lines later; DICOM's JPEG frames do not use it.
+            problem = $"the JPEG frame is {columns} × {rows}; empty frames and line counts deferred to DNL are not supported";
+        }
+        else if (columns != expected.Columns || rows != expected.Rows)
         {
             problem = $"the JPEG frame is {columns} × {rows}, the data set says Columns {expected.Columns} × Rows {expected.Rows}";
         }
