@@ -136,7 +136,7 @@ public sealed class JpegLosslessDecoderTests(ITestOutputHelper output)
         "synthetic", // four components in separate scans, restart every 2 lines, two Huffman tables
     };
 
-    /// <summary>300 mutations (bit flips, 0xFF bytes, cuts, inserted bytes) per stream: a frame or a DicomException.</summary>
+    /// <summary>300 mutations (bit flips, 0xFF bytes, cuts, inserted bytes, header bytes) per stream: a frame or a DicomException.</summary>
     [Theory]
     [MemberData(nameof(CorruptionSources))]
     public void Corrupted_streams_decode_or_throw_DicomException(string source)
@@ -209,6 +209,17 @@ public sealed class JpegLosslessDecoderTests(ITestOutputHelper output)
         Assert.Contains("the JPEG frame is 16 × 16, the data set says Columns 16 × Rows 8", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>T.81 Annex C: three codes of length 1 cannot exist; found by fuzzing (the look-up fill overran).</summary>
+    [Fact]
+    public void An_overfull_Huffman_table_is_refused()
+    {
+        byte[] stream = LosslessJpegWriter.Encode(RandomWalk(4 * 4, 8, seed: 8), 4, 4, 1, new LosslessJpegOptions(8, 1));
+        int dht = IndexOf(stream, [0xFF, 0xC4]);
+        stream[dht + 5] = 3; // L1 of table 0
+        var error = Assert.Throws<DicomException>(() => JpegLosslessDecoder.Decode(stream, new byte[16], new JpegFrameExpectation(4, 4, 1, 8), 0));
+        Assert.Contains("more codes of length 1 or less than fit", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>T.81 §B.2.5: Y = 0 defers the line count to a DNL segment; refused, whatever the data set says.</summary>
     [Fact]
     public void A_frame_header_without_lines_is_refused()
@@ -242,8 +253,11 @@ public sealed class JpegLosslessDecoderTests(ITestOutputHelper output)
     private static byte[] Mutate(byte[] original, Random random, int round)
     {
         byte[] data = (byte[])original.Clone();
-        switch (round % 5)
+        switch (round % 6)
         {
+            case 5: // a header byte (SOF, DHT, DRI, SOS) takes any value
+                data[random.Next(2, Math.Min(data.Length, 160))] = (byte)random.Next(256);
+                return data;
             case 0: // bit flips anywhere, headers included
             case 1:
                 for (int k = 0; k < 1 + (round % 4); k++)

@@ -63,6 +63,12 @@ internal readonly ref struct JpegLosslessHuffmanTables
             limits[length] = count == 0 ? -1 : code + count - 1;
             for (int i = 0; i < count; i++, index++, code++)
             {
+                // T.81 Annex C: the codes of one length must fit in that many bits.
+                if (code >= (1 << length))
+                {
+                    throw DicomException.At(offset, DicomTag.PixelData, $"JPEG Huffman table {slot} has more codes of length {length} or less than fit (T.81 Annex C)");
+                }
+
                 int symbol = values[index];
                 if (symbol > 16)
                 {
@@ -74,12 +80,6 @@ internal readonly ref struct JpegLosslessHuffmanTables
                     int shift = LookaheadBits - length;
                     entries.Slice(code << shift, 1 << shift).Fill((ushort)((length << 8) | symbol));
                 }
-            }
-
-            // T.81 §C: the codes of one length must fit in that many bits.
-            if (code > (1 << length))
-            {
-                throw DicomException.At(offset, DicomTag.PixelData, $"JPEG Huffman table {slot} has more codes of length {length} or less than fit (T.81 Annex C)");
             }
 
             code <<= 1;
