@@ -4,8 +4,9 @@ using Telemed.Dicom.Tags;
 namespace Telemed.Dicom.Imaging.Codecs;
 
 /// <summary>
-/// Decodes one frame of JPEG-encapsulated pixel data (PS3.5 §A.4.1, §8.2.1: ITU-T T.81 processes 1, 2/4 and 14) with
-/// JpegLibrary into the layout native pixel data has: colour-by-pixel, little endian, Bits Allocated per sample.
+/// Decodes one frame of JPEG-encapsulated pixel data (PS3.5 §A.4.1, §8.2.1: ITU-T T.81 processes 1, 2/4 and 14) into
+/// the layout native pixel data has: colour-by-pixel, little endian, Bits Allocated per sample. Process 14 goes to
+/// <see cref="JpegLosslessDecoder"/>, the DCT processes to JpegLibrary.
 /// </summary>
 internal static class JpegFrameDecoder
 {
@@ -33,6 +34,25 @@ internal static class JpegFrameDecoder
     /// from YCbCr to RGB (PS3.5 §8.2.1: YBR_FULL and YBR_FULL_422 say the encoder applied the colour transform).
     /// </summary>
     public static void Decode(ReadOnlyMemory<byte> encoded, byte[] destination, JpegFrameExpectation expected, bool toRgb, long fileOffset)
+    {
+        // Every process 14 frame goes to our own decoder, not only those JpegLibrary 0.4.32 refuses: it equals
+        // dcmdjpeg on every lossless corpus file (the 16-bit predictor 6 ones included) and opened + decoded GH133.dcm
+        // in 36 ms against JpegLibrary's 106 ms in the same run (bench/RESULTS.md, "c jpeg"). JpegLibrary keeps the
+        // DCT processes.
+        if (JpegLosslessDecoder.IsLossless(encoded.Span))
+        {
+            JpegLosslessDecoder.Decode(encoded.Span, destination, expected, fileOffset);
+            return;
+        }
+
+        DecodeWithJpegLibrary(encoded, destination, expected, toRgb, fileOffset);
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> through JpegLibrary whatever the process: the DCT processes, and lossless frames only for
+    /// the benchmark that compares it with <see cref="JpegLosslessDecoder"/> (hence the lossless checks below).
+    /// </summary>
+    internal static void DecodeWithJpegLibrary(ReadOnlyMemory<byte> encoded, byte[] destination, JpegFrameExpectation expected, bool toRgb, long fileOffset)
     {
         var decoder = new JpegDecoder();
         try
