@@ -127,11 +127,15 @@ public sealed class DicomServer : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            long id = Interlocked.Increment(ref nextId);
-            Task task = Task.Run(() => ServeAsync(client));
-            running[id] = task;
-            _ = task.ContinueWith(_ => running.TryRemove(id, out Task? _), TaskScheduler.Default);
+            Track(Task.Run(() => ServeAsync(client)));
         }
+    }
+
+    private void Track(Task task)
+    {
+        long id = Interlocked.Increment(ref nextId);
+        running[id] = task;
+        _ = task.ContinueWith(_ => running.TryRemove(id, out Task? _), TaskScheduler.Default);
     }
 
     private async Task ServeAsync(Socket socket)
@@ -163,15 +167,7 @@ public sealed class DicomServer : IAsyncDisposable
                 stream,
                 aborting.Token);
             scp = new AssociationScp(association, services, options.StorageCommitment);
-            try
-            {
-                await scp.RunAsync(aborting.Token);
-            }
-            finally
-            {
-                // Commitment results still owed go out on a new association; the server's stop waits for them too.
-                await scp.PendingReports;
-            }
+            await scp.RunAsync(aborting.Token);
 
             outcome = Outcome(AssociationEnd.Released, null, null, null, null);
         }
@@ -198,6 +194,12 @@ public sealed class DicomServer : IAsyncDisposable
             lease?.Dispose();
             await stream.DisposeAsync();
             Interlocked.Decrement(ref active);
+        }
+
+        if (scp is not null && !scp.PendingReports.IsCompleted)
+        {
+            // Commitment results still owed go out on a new association later (PS3.4 §J.3.3); StopAsync waits for them too.
+            Track(scp.PendingReports);
         }
 
         AssociationEnded?.Invoke(this, outcome);
