@@ -40,10 +40,14 @@ internal static class CommandLine
                                             one frame (from 1) as an 8-bit JPEG (.jpg/.jpeg, quality 90 by default) or PNG;
                                             window from the file or min/max by default; --thumbnail scales down
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
-        dicom echo <host> <port> [--aet <calling>] [--aec <called>]
+        dicom echo <host> <port> [--aet <calling>] [--aec <called>] [tls]
                                             C-ECHO: associate, verify, release
-        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
+        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>] [tls]
                                             C-STORE files on one association; one line per file: status, syntax, path
+        dicom find <host> <port> [Keyword=value]... [--sop <uid>] [--aet <calling>] [--aec <called>] [tls]
+                                            C-FIND (Modality Worklist by default); one line per match, then the status
+        [tls] = [--tls] [--tls-ca <pem>] [--tls-host <name>] [--tls-cert <pem> --tls-key <pem>]
+                                            TLS (PS3.15 B.1): system trust, or only the given CA/certificate
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100).
         """;

@@ -128,6 +128,20 @@ public sealed class FindScpTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_telemed_find_command_prints_one_line_per_match_and_the_status()
+    {
+        await using var server = new TestServer(new DicomServices { Find = new WorklistHandler(Worklist) });
+
+        DcmtkProcess.Result result = await DcmtkProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "telemed"),
+            ["dicom", "find", "127.0.0.1", server.Port.ToString(), "PatientName=王*", "PatientID", "--aet", "CLI", "--aec", TestServer.AeTitle]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("PatientName=王^小明 | PatientID=P001", result.Output, StringComparison.Ordinal);
+        Assert.Contains("PatientName=王^芳 | PatientID=P002", result.Output, StringComparison.Ordinal);
+        Assert.Contains("C-FIND status 0x0000, 2 match(es)", result.Output, StringComparison.Ordinal);
+    }
+
     private Task<DcmtkProcess.Result> Findscu(TestServer server, params string[] keys) =>
         DcmtkProcess.RunAsync("findscu", ["-v", "-W", "-X", "-od", output, "-aet", "FINDSCU", "-aec", TestServer.AeTitle, .. keys, "127.0.0.1", server.Port.ToString()]);
 }
