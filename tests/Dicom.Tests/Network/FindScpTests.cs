@@ -142,6 +142,39 @@ public sealed class FindScpTests : IDisposable
         Assert.Contains("C-FIND status 0x0000, 2 match(es)", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_malformed_identifier_is_answered_with_A900_and_the_association_carries_on()
+    {
+        await using var server = new TestServer(new DicomServices { Find = new WorklistHandler(Worklist) });
+        var request = new AssociationRequest
+        {
+            CallingAeTitle = "HOSTILE",
+            CalledAeTitle = TestServer.AeTitle,
+            PresentationContexts = [new PresentationContext(1, FindSopClasses.ModalityWorklist, [DicomTransferSyntax.ExplicitVRLittleEndian.Uid])],
+        };
+        await using DicomAssociation association = await DicomAssociation.ConnectAsync("127.0.0.1", server.Port, request);
+
+        // An element header claiming 0xFFFFFFF0 bytes of value in a 14-byte data set.
+        byte[] garbage = [0x10, 0x00, 0x10, 0x00, (byte)'P', (byte)'N', 0xF0, 0xFF, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46];
+        await association.SendMessageAsync(1, DicomCommand.FindRequest(7, FindSopClasses.ModalityWorklist), garbage, CancellationToken.None);
+        DicomCommand refused = await EchoScu.ReadResponseAsync(association, 7);
+        var identifier = new DicomDatasetBuilder().Add("PatientID", "P003").Build();
+        await association.SendMessageAsync(1, DicomCommand.FindRequest(8, FindSopClasses.ModalityWorklist), DimseDataSet.Encode(identifier, DicomTransferSyntax.ExplicitVRLittleEndian), CancellationToken.None);
+        (DicomCommand pending, _) = (await association.ReadCommandAsync())!.Value;
+        DicomDataset match = await DimseDataSet.ReadAsync(association, DicomTransferSyntax.ExplicitVRLittleEndian);
+        DicomCommand final = await EchoScu.ReadResponseAsync(association, 8);
+        await association.ReleaseAsync();
+
+        Assert.Equal(DicomStatus.DataSetDoesNotMatchSopClass, refused.Status);
+        Assert.Equal(DicomStatus.Pending, pending.Status);
+        Assert.Equal(FindSopClasses.ModalityWorklist, pending.AffectedSopClassUid);
+        Assert.True(pending.HasDataSet);
+        Assert.Equal("Smith^John", match.GetString(WorklistHandler.PatientName));
+        Assert.Equal(DicomStatus.Success, final.Status);
+        Assert.False(final.HasDataSet);
+        Assert.Equal(AssociationEnd.Released, server.NextOutcome().End);
+    }
+
     private Task<DcmtkProcess.Result> Findscu(TestServer server, params string[] keys) =>
         DcmtkProcess.RunAsync("findscu", ["-v", "-W", "-X", "-od", output, "-aet", "FINDSCU", "-aec", TestServer.AeTitle, .. keys, "127.0.0.1", server.Port.ToString()]);
 }

@@ -1,3 +1,5 @@
+using Telemed.Dicom.Data;
+using Telemed.Dicom.Files;
 using System.Collections.Concurrent;
 using Telemed.Dicom.Network;
 using Xunit;
@@ -101,6 +103,38 @@ public sealed class StorageCommitmentTests
 
         await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => new StorageCommitmentScu("MODALITY", TestServer.AeTitle)
             .CommitAsync("127.0.0.1", server.Port, "1.2.3.99.5", [Stored1]));
+    }
+
+    [Fact]
+    public async Task A_bad_action_type_or_missing_transaction_is_refused_without_a_report()
+    {
+        var handler = new Committer(["1.2.3.4.1"]);
+        await using var server = new TestServer(new DicomServices { StorageCommitment = handler });
+        var request = new AssociationRequest
+        {
+            CallingAeTitle = "HOSTILE",
+            CalledAeTitle = TestServer.AeTitle,
+            PresentationContexts = [new PresentationContext(1, StorageCommitmentSopClasses.PushModel, [DicomTransferSyntax.ExplicitVRLittleEndian.Uid])],
+        };
+        await using DicomAssociation association = await DicomAssociation.ConnectAsync("127.0.0.1", server.Port, request);
+        byte[] valid = DimseDataSet.Encode(StorageCommitmentCodec.EncodeAction("1.2.3.99.6", [Stored1]), DicomTransferSyntax.ExplicitVRLittleEndian);
+        byte[] noTransaction = DimseDataSet.Encode(new DicomDatasetBuilder().Add("PatientID", "X").Build(), DicomTransferSyntax.ExplicitVRLittleEndian);
+
+        await association.SendMessageAsync(1, DicomCommand.ActionRequest(1, StorageCommitmentSopClasses.PushModel, StorageCommitmentSopClasses.PushModelInstance, 9), valid, CancellationToken.None);
+        DicomCommand badType = await EchoScu.ReadResponseAsync(association, 1);
+        await association.SendMessageAsync(1, DicomCommand.ActionRequest(2, StorageCommitmentSopClasses.PushModel, StorageCommitmentSopClasses.PushModelInstance, 1), noTransaction, CancellationToken.None);
+        DicomCommand noUid = await EchoScu.ReadResponseAsync(association, 2);
+        await association.SendMessageAsync(1, DicomCommand.ActionRequest(3, StorageCommitmentSopClasses.PushModel, "1.2.3", 1), valid, CancellationToken.None);
+        DicomCommand badInstance = await EchoScu.ReadResponseAsync(association, 3);
+        await association.ReleaseAsync();
+
+        Assert.Equal(DicomStatus.NoSuchActionType, badType.Status);
+        Assert.Equal(DicomStatus.InvalidArgumentValue, noUid.Status);
+        Assert.Equal((ushort)0x0117, badInstance.Status);
+        Assert.Equal(StorageCommitmentSopClasses.PushModel, badType.AffectedSopClassUid);
+        Assert.Equal(StorageCommitmentSopClasses.PushModelInstance, badType.AffectedSopInstanceUid);
+        Assert.Empty(handler.Requests);
+        Assert.Equal(AssociationEnd.Released, server.NextOutcome().End);
     }
 
     /// <summary>Commits the instances it "has"; the rest fail with 0112 No Such Object Instance (PS3.4 §J.3.3.1.1).</summary>

@@ -94,9 +94,9 @@ internal sealed class FindScp(DicomAssociation association, IFindHandler handler
             status = e is IOException ? DicomStatus.OutOfResources : DicomStatus.CannotUnderstand;
             comment = e.Message;
         }
-        catch (Exception e) when (e is DicomAssociationAbortedException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The association is gone: nobody to answer.
+            // The association is gone (released, aborted or shutting down): nobody to answer.
             return;
         }
 
@@ -104,7 +104,7 @@ internal sealed class FindScp(DicomAssociation association, IFindHandler handler
         {
             await association.SendMessageAsync(context.Id, command.ResponseTo(status, comment), ReadOnlyMemory<byte>.Empty, shutdown);
         }
-        catch (Exception e) when (e is DicomAssociationAbortedException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Released or aborted meanwhile: the final response has nowhere to go.
         }

@@ -20,9 +20,20 @@ internal sealed class StorageCommitmentScp(
     public async ValueTask HandleActionAsync(DicomCommand command, PresentationContext context, CancellationToken cancellationToken)
     {
         DicomTransferSyntax syntax = DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!);
-        DicomDataset? information = command.HasDataSet ? await DimseDataSet.ReadAsync(association, syntax) : null;
+        DicomDataset? information = null;
+        string? unreadable = null;
+        try
+        {
+            information = command.HasDataSet ? await DimseDataSet.ReadAsync(association, syntax) : null;
+        }
+        catch (DicomException e)
+        {
+            unreadable = e.Message;
+        }
+
         DicomCommand? refusal = command switch
         {
+            _ when unreadable is not null => command.ResponseTo(DicomStatus.InvalidArgumentValue, unreadable),
             { RequestedSopInstanceUid: not StorageCommitmentSopClasses.PushModelInstance } =>
                 command.ResponseTo(0x0117, "N-ACTION must address the well-known instance 1.2.840.10008.1.20.1.1"), // PS3.7 §C.4.11 Invalid Object Instance
             { ActionTypeId: not StorageCommitmentSopClasses.RequestAction } =>
