@@ -85,6 +85,25 @@ public sealed class StorageCommitmentTests
     }
 
     [Fact]
+    public async Task A_report_that_crosses_the_requesters_release_is_sent_again_on_a_new_association()
+    {
+        // An instant handler: the report on the requesting association races the requester's A-RELEASE-RQ. Whichever
+        // wins, the result must arrive once, in the inbox (the SCP only counts a report delivered on its RSP).
+        var inbox = new StorageCommitmentInbox();
+        await using var requester = new TestServer(new DicomServices { StorageCommitmentReports = inbox }, aeTitle: "MODALITY");
+        await using var server = new TestServer(
+            new DicomServices { StorageCommitment = new Committer(["1.2.3.4.1"]) },
+            o => o with { StorageCommitment = new StorageCommitmentOptions { ResolveRequester = _ => new DicomPeer("127.0.0.1", requester.Port, "MODALITY") } });
+
+        for (int i = 0; i < 5; i++)
+        {
+            StorageCommitmentResult result = await new StorageCommitmentScu("MODALITY", TestServer.AeTitle)
+                .CommitAsync("127.0.0.1", server.Port, $"1.2.3.99.10.{i}", [Stored1], inbox).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal([Stored1], result.Committed);
+        }
+    }
+
+    [Fact]
     public async Task A_handler_that_throws_fails_every_instance_with_0110()
     {
         await using var server = new TestServer(new DicomServices { StorageCommitment = new Committer([], fail: true) });

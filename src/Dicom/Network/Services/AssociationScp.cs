@@ -27,6 +27,7 @@ internal sealed class AssociationScp(DicomAssociation association, DicomServices
         }
         finally
         {
+            commitment?.OnAssociationClosed();
             if (find is not null)
             {
                 await find.StopAsync();
@@ -70,8 +71,12 @@ internal sealed class AssociationScp(DicomAssociation association, DicomServices
                     await SkipDataIfAnyAsync(command);
                     response = command.ResponseTo(DicomStatus.UnrecognizedOperation, $"command 0x{(ushort)field:X4} is not served here");
                     break;
+                case DicomCommandField.NEventReportResponse when commitment is not null:
+                    await SkipDataIfAnyAsync(command);
+                    commitment.OnReportResponse(command);
+                    continue;
                 default:
-                    // A response (e.g. to our N-EVENT-REPORT): nothing to answer (PS3.7 §9.3 responses follow requests only).
+                    // A response nobody waits for: nothing to answer (PS3.7 §9.3 responses follow requests only).
                     await SkipDataIfAnyAsync(command);
                     continue;
             }
@@ -85,7 +90,7 @@ internal sealed class AssociationScp(DicomAssociation association, DicomServices
     {
         try
         {
-            var information = await DimseDataSet.ReadAsync(association, DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
+            Telemed.Dicom.Data.DicomDataset information = await DimseDataSet.ReadAsync(association, DicomTransferSyntax.FromUid(context.AcceptedTransferSyntax!));
             (string transactionUid, StorageCommitmentResult result) = StorageCommitmentCodec.DecodeEvent(information);
             await reports.ReportAsync(new StorageCommitmentReport(transactionUid, result, association.Request.CallingAeTitle, association.Request.RemoteEndPoint), cancellationToken);
             return command.ResponseTo(DicomStatus.Success);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Telemed.Dicom.Data;
 using Telemed.Dicom.Files;
 
@@ -12,6 +13,7 @@ internal sealed class StorageCommitmentScp(
     DicomAssociation association, IStorageCommitmentHandler handler, StorageCommitmentOptions options, string localAeTitle)
 {
     private readonly List<Task> pending = [];
+    private readonly ConcurrentDictionary<ushort, TaskCompletionSource<ushort?>> awaitingResponse = new();
     private ushort nextMessageId = 1;
 
     /// <summary>Completes when every accepted commitment's report was delivered (or given up).</summary>
@@ -64,6 +66,27 @@ internal sealed class StorageCommitmentScp(
         pending.Add(Task.Run(() => CommitAndReportAsync(request, context, syntax, cancellationToken), CancellationToken.None));
     }
 
+    /// <summary>The N-EVENT-REPORT-RSP to a report sent on this association (the read loop hands it over).</summary>
+    public void OnReportResponse(DicomCommand response)
+    {
+        if (response.MessageIdBeingRespondedTo is { } id && awaitingResponse.TryRemove(id, out TaskCompletionSource<ushort?>? waiting))
+        {
+            waiting.TrySetResult(response.Status);
+        }
+    }
+
+    /// <summary>The association ended: reports still unanswered on it go out on a new association instead.</summary>
+    public void OnAssociationClosed()
+    {
+        foreach (ushort id in awaitingResponse.Keys)
+        {
+            if (awaitingResponse.TryRemove(id, out TaskCompletionSource<ushort?>? waiting))
+            {
+                waiting.TrySetResult(null);
+            }
+        }
+    }
+
     private async Task CommitAndReportAsync(StorageCommitmentRequest request, PresentationContext context, DicomTransferSyntax syntax, CancellationToken cancellationToken)
     {
         StorageCommitmentResult result;
@@ -86,11 +109,22 @@ internal sealed class StorageCommitmentScp(
         {
             try
             {
-                // The N-EVENT-REPORT-RSP comes back through the association's read loop, which lets responses pass.
+                // Delivered only once the N-EVENT-REPORT-RSP says so: a requester that released meanwhile never
+                // answers, and the report then goes on a new association (PS3.4 §J.3.3).
                 DicomCommand report = DicomCommand.EventReportRequest(
                     NextMessageId(), StorageCommitmentSopClasses.PushModel, StorageCommitmentSopClasses.PushModelInstance, eventType);
+                var answered = new TaskCompletionSource<ushort?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                awaitingResponse[report.MessageId] = answered;
+                if (association.IsClosed)
+                {
+                    OnAssociationClosed();
+                }
+
                 await association.SendMessageAsync(context.Id, report, DimseDataSet.Encode(information, syntax), cancellationToken);
-                return;
+                if (await answered.Task is { } status && !DicomStatus.IsFailure(status))
+                {
+                    return;
+                }
             }
             catch (Exception e) when (e is DicomAssociationAbortedException or InvalidOperationException or ObjectDisposedException or IOException)
             {

@@ -46,7 +46,15 @@ public sealed class StorageCommitmentScu(string callingAeTitle, string calledAeT
 
             if (inbox is not null)
             {
-                await association.ReleaseAsync(cancellationToken);
+                try
+                {
+                    await association.ReleaseAsync(cancellationToken);
+                }
+                catch (DicomAssociationAbortedException)
+                {
+                    // The SCP's report crossed our A-RELEASE-RQ; unanswered, it is sent again on a new association.
+                }
+
                 return (await inbox.WaitAsync(transactionUid, cancellationToken)).Result;
             }
 
