@@ -168,7 +168,6 @@ public sealed class DicomServer : IAsyncDisposable
                 aborting.Token);
             scp = new AssociationScp(association, services, options.StorageCommitment);
             await scp.RunAsync(aborting.Token);
-
             outcome = Outcome(AssociationEnd.Released, null, null, null, null);
         }
         catch (DicomAssociationRejectedException e)
@@ -196,10 +195,10 @@ public sealed class DicomServer : IAsyncDisposable
             Interlocked.Decrement(ref active);
         }
 
-        if (scp is not null && !scp.PendingReports.IsCompleted)
+        if (scp?.PendingReports is { IsCompleted: false } owed)
         {
             // Commitment results still owed go out on a new association later (PS3.4 §J.3.3); StopAsync waits for them too.
-            Track(scp.PendingReports);
+            Track(owed);
         }
 
         AssociationEnded?.Invoke(this, outcome);
