@@ -51,10 +51,14 @@ internal static class CommandLine
                                             one frame (from 1) as an 8-bit JPEG (.jpg/.jpeg, quality 90 by default) or PNG;
                                             window from the file or min/max by default; --thumbnail scales down
         dicom ecg <file> [--json]           the ECG of a DICOM waveform object: the same report as ecg analyze
-        dicom echo <host> <port> [--aet <calling>] [--aec <called>]
+        dicom echo <host> <port> [--aet <calling>] [--aec <called>] [tls]
                                             C-ECHO: associate, verify, release
-        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>]
+        dicom send <host> <port> <file>... [--aet <calling>] [--aec <called>] [tls]
                                             C-STORE files on one association; one line per file: status, syntax, path
+        dicom find <host> <port> [Keyword=value]... [--sop <uid>] [--aet <calling>] [--aec <called>] [tls]
+                                            C-FIND (Modality Worklist by default); one line per match, then the status
+        [tls] = [--tls] [--tls-ca <pem>] [--tls-host <name>] [--tls-cert <pem> --tls-key <pem>]
+                                            TLS (PS3.15 B.1): system trust, or only the given CA/certificate
         echo [--host 127.0.0.1] [--port 11112] [--aet ECHOSCU] [--aec TELEMED]
                                             C-ECHO a hub (defaults: the local hub) and print the round trip
         send dicom <file|dir>... [--host 127.0.0.1] [--port 11112] [--aet STORESCU] [--aec TELEMED]

@@ -31,6 +31,7 @@ internal static class DicomCommands
             "ecg" => EcgWaveformCommand.Run(args[1..], stdout, stderr),
             "echo" => NetworkCommands.Echo(args[1..], stdout, stderr),
             "send" => NetworkCommands.Send(args[1..], stdout, stderr),
+            "find" => NetworkCommands.Find(args[1..], stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

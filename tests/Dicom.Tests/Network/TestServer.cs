@@ -11,11 +11,14 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly BlockingCollection<AssociationOutcome> outcomes = [];
 
     public TestServer(IStoreHandler? handler = null, IAssociationPolicy? policy = null, DicomAssociationOptions? association = null)
+        : this(new DicomServices { Store = handler, Policy = policy }, o => o with { Association = association ?? DicomAssociationOptions.Default })
     {
-        Server = new DicomServer(
-            new DicomServerOptions { AeTitle = AeTitle, Association = association ?? DicomAssociationOptions.Default, ShutdownGracePeriod = TimeSpan.FromSeconds(2) },
-            handler,
-            policy);
+    }
+
+    public TestServer(DicomServices services, Func<DicomServerOptions, DicomServerOptions>? configure = null, string aeTitle = AeTitle)
+    {
+        DicomServerOptions options = new() { AeTitle = aeTitle, ShutdownGracePeriod = TimeSpan.FromSeconds(2) };
+        Server = new DicomServer(configure is null ? options : configure(options), services);
         Server.AssociationEnded += (_, outcome) => outcomes.Add(outcome);
         Server.Start();
     }

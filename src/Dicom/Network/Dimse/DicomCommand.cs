@@ -8,7 +8,8 @@ namespace Telemed.Dicom.Network;
 
 /// <summary>
 /// A DIMSE command set (PS3.7 §6.3, §9.3 and §E.1): group 0000 elements, always Implicit VR Little Endian, led by
-/// (0000,0000) Command Group Length. Only the fields the C-ECHO and C-STORE services use are carried.
+/// (0000,0000) Command Group Length. Only the fields the C-ECHO, C-STORE, C-FIND, N-ACTION and N-EVENT-REPORT services
+/// use are carried.
 /// </summary>
 public sealed record DicomCommand
 {
@@ -17,6 +18,7 @@ public sealed record DicomCommand
 
     private static readonly DicomTag GroupLength = new(0x0000, 0x0000);
     private static readonly DicomTag AffectedSopClassUidTag = new(0x0000, 0x0002);
+    private static readonly DicomTag RequestedSopClassUidTag = new(0x0000, 0x0003);
     private static readonly DicomTag CommandFieldTag = new(0x0000, 0x0100);
     private static readonly DicomTag MessageIdTag = new(0x0000, 0x0110);
     private static readonly DicomTag MessageIdBeingRespondedToTag = new(0x0000, 0x0120);
@@ -25,6 +27,9 @@ public sealed record DicomCommand
     private static readonly DicomTag StatusTag = new(0x0000, 0x0900);
     private static readonly DicomTag ErrorCommentTag = new(0x0000, 0x0902);
     private static readonly DicomTag AffectedSopInstanceUidTag = new(0x0000, 0x1000);
+    private static readonly DicomTag RequestedSopInstanceUidTag = new(0x0000, 0x1001);
+    private static readonly DicomTag EventTypeIdTag = new(0x0000, 0x1002);
+    private static readonly DicomTag ActionTypeIdTag = new(0x0000, 0x1008);
     private static readonly DicomTag MoveOriginatorAeTag = new(0x0000, 0x1030);
     private static readonly DicomTag MoveOriginatorMessageIdTag = new(0x0000, 0x1031);
 
@@ -37,6 +42,18 @@ public sealed record DicomCommand
     public string? AffectedSopClassUid { get; init; }
 
     public string? AffectedSopInstanceUid { get; init; }
+
+    /// <summary>(0000,0003): the SOP class an N-ACTION-RQ addresses (PS3.7 §10.3.4).</summary>
+    public string? RequestedSopClassUid { get; init; }
+
+    /// <summary>(0000,1001): the SOP instance an N-ACTION-RQ addresses (PS3.7 §10.3.4).</summary>
+    public string? RequestedSopInstanceUid { get; init; }
+
+    /// <summary>(0000,1002): N-EVENT-REPORT event type (PS3.7 §10.3.1).</summary>
+    public ushort? EventTypeId { get; init; }
+
+    /// <summary>(0000,1008): N-ACTION action type (PS3.7 §10.3.4).</summary>
+    public ushort? ActionTypeId { get; init; }
 
     /// <summary>(0000,0700): 0 medium, 1 high, 2 low (PS3.7 §9.1.1.1.4); requests only.</summary>
     public ushort? Priority { get; init; }
@@ -70,13 +87,57 @@ public sealed record DicomCommand
         HasDataSet = true,
     };
 
-    /// <summary>The response to this request (PS3.7 §9.3.1.2, §9.3.5.2): same SOP class/instance, status, optional comment.</summary>
+    /// <summary>C-FIND-RQ (PS3.7 §9.3.2.1): the identifier follows as the data set.</summary>
+    public static DicomCommand FindRequest(ushort messageId, string sopClassUid) => new()
+    {
+        CommandField = DicomCommandField.CFindRequest,
+        MessageId = messageId,
+        AffectedSopClassUid = sopClassUid,
+        Priority = 0,
+        HasDataSet = true,
+    };
+
+    /// <summary>C-CANCEL-RQ (PS3.7 §9.3.2.3) for the operation with <paramref name="messageId"/>.</summary>
+    public static DicomCommand CancelRequest(ushort messageId) => new()
+    {
+        CommandField = DicomCommandField.CCancelRequest,
+        MessageIdBeingRespondedTo = messageId,
+    };
+
+    /// <summary>N-ACTION-RQ (PS3.7 §10.3.4.1) with an action information data set.</summary>
+    public static DicomCommand ActionRequest(ushort messageId, string sopClassUid, string sopInstanceUid, ushort actionTypeId) => new()
+    {
+        CommandField = DicomCommandField.NActionRequest,
+        MessageId = messageId,
+        RequestedSopClassUid = sopClassUid,
+        RequestedSopInstanceUid = sopInstanceUid,
+        ActionTypeId = actionTypeId,
+        HasDataSet = true,
+    };
+
+    /// <summary>N-EVENT-REPORT-RQ (PS3.7 §10.3.1.1) with an event information data set.</summary>
+    public static DicomCommand EventReportRequest(ushort messageId, string sopClassUid, string sopInstanceUid, ushort eventTypeId) => new()
+    {
+        CommandField = DicomCommandField.NEventReportRequest,
+        MessageId = messageId,
+        AffectedSopClassUid = sopClassUid,
+        AffectedSopInstanceUid = sopInstanceUid,
+        EventTypeId = eventTypeId,
+        HasDataSet = true,
+    };
+
+    /// <summary>
+    /// The response to this request (PS3.7 §9.3.1.2, §9.3.5.2, §10.3.1.2, §10.3.4.2): same SOP class/instance (an
+    /// N-ACTION's requested ones become the affected ones), event/action type, status, optional comment.
+    /// </summary>
     public DicomCommand ResponseTo(ushort status, string? errorComment = null) => new()
     {
         CommandField = (DicomCommandField)((ushort)CommandField | 0x8000),
         MessageIdBeingRespondedTo = MessageId,
-        AffectedSopClassUid = AffectedSopClassUid,
-        AffectedSopInstanceUid = AffectedSopInstanceUid,
+        AffectedSopClassUid = AffectedSopClassUid ?? RequestedSopClassUid,
+        AffectedSopInstanceUid = AffectedSopInstanceUid ?? RequestedSopInstanceUid,
+        EventTypeId = EventTypeId,
+        ActionTypeId = ActionTypeId,
         Status = status,
         // PS3.7 §C.4: Error Comment is LO, at most 64 characters.
         ErrorComment = errorComment is { Length: > 64 } ? errorComment[..64] : errorComment,
@@ -87,8 +148,14 @@ public sealed record DicomCommand
     {
         var elements = new List<(DicomTag Tag, byte[] Value)>(10);
         AddUid(elements, AffectedSopClassUidTag, AffectedSopClassUid);
+        AddUid(elements, RequestedSopClassUidTag, RequestedSopClassUid);
         AddUInt16(elements, CommandFieldTag, (ushort)CommandField);
-        if (IsRequest)
+        if (CommandField == DicomCommandField.CCancelRequest)
+        {
+            // PS3.7 §9.3.2.3: C-CANCEL-RQ is a request that names the operation it cancels and has no Message ID.
+            AddUInt16(elements, MessageIdBeingRespondedToTag, MessageIdBeingRespondedTo ?? 0);
+        }
+        else if (IsRequest)
         {
             AddUInt16(elements, MessageIdTag, MessageId);
         }
@@ -106,6 +173,9 @@ public sealed record DicomCommand
         }
 
         AddUid(elements, AffectedSopInstanceUidTag, AffectedSopInstanceUid);
+        AddUid(elements, RequestedSopInstanceUidTag, RequestedSopInstanceUid);
+        AddUInt16(elements, EventTypeIdTag, EventTypeId);
+        AddUInt16(elements, ActionTypeIdTag, ActionTypeId);
         if (MoveOriginatorAeTitle is not null)
         {
             elements.Add((MoveOriginatorAeTag, Padded(MoveOriginatorAeTitle, (byte)' ')));
@@ -129,7 +199,7 @@ public sealed record DicomCommand
         return output;
     }
 
-    /// <summary>Decodes a command set; a command field outside C-ECHO/C-STORE is kept as its number.</summary>
+    /// <summary>Decodes a command set; a command field this module does not serve is kept as its number.</summary>
     public static DicomCommand Decode(ReadOnlyMemory<byte> encoded)
     {
         DicomDataset set;
@@ -159,6 +229,10 @@ public sealed record DicomCommand
             MessageIdBeingRespondedTo = UInt16(set, MessageIdBeingRespondedToTag),
             AffectedSopClassUid = set.TryGetElement(AffectedSopClassUidTag, out DicomElement? c) ? c.GetUid() : null,
             AffectedSopInstanceUid = set.TryGetElement(AffectedSopInstanceUidTag, out DicomElement? i) ? i.GetUid() : null,
+            RequestedSopClassUid = set.TryGetElement(RequestedSopClassUidTag, out DicomElement? rc) ? rc.GetUid() : null,
+            RequestedSopInstanceUid = set.TryGetElement(RequestedSopInstanceUidTag, out DicomElement? ri) ? ri.GetUid() : null,
+            EventTypeId = UInt16(set, EventTypeIdTag),
+            ActionTypeId = UInt16(set, ActionTypeIdTag),
             Priority = UInt16(set, PriorityTag),
             HasDataSet = (UInt16(set, DataSetTypeTag) ?? NoDataSet) != NoDataSet,
             Status = UInt16(set, StatusTag),

@@ -5,6 +5,21 @@ public static class DicomStatus
 {
     public const ushort Success = 0x0000;
 
+    /// <summary>PS3.4 §C.4.1.1.4: Pending, a C-FIND match follows in the identifier.</summary>
+    public const ushort Pending = 0xFF00;
+
+    /// <summary>PS3.4 §C.4.1.1.4: Cancel, the C-FIND was ended by C-CANCEL-RQ.</summary>
+    public const ushort Cancel = 0xFE00;
+
+    /// <summary>PS3.7 §C.4.1: Processing Failure (DIMSE-N).</summary>
+    public const ushort ProcessingFailure = 0x0110;
+
+    /// <summary>PS3.7 §C.4.3: No Such Action Type (N-ACTION).</summary>
+    public const ushort NoSuchActionType = 0x0123;
+
+    /// <summary>PS3.7 §C.4.13: Invalid Argument Value.</summary>
+    public const ushort InvalidArgumentValue = 0x0115;
+
     /// <summary>PS3.7 §C.4.2: Unrecognized Operation (command not supported on this association).</summary>
     public const ushort UnrecognizedOperation = 0x0211;
 

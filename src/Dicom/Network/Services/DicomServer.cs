@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Telemed.Dicom.Network;
 
 /// <summary>
-/// A DICOM listener: accepts TCP connections (with a backlog), runs one task per association that negotiates
-/// (called AE, association limit, then the caller's <see cref="IAssociationPolicy"/>) and serves C-ECHO and C-STORE
-/// through <see cref="IStoreHandler"/>. Each association's end is reported on <see cref="AssociationEnded"/>; a
-/// broken or hostile peer only ever ends its own association.
+/// A DICOM listener: accepts TCP connections (with a backlog), optionally secured with TLS (PS3.15 §B.1), runs one
+/// task per association that negotiates (called AE, association limit, then the caller's <see cref="IAssociationPolicy"/>)
+/// and serves C-ECHO plus whatever <see cref="DicomServices"/> provides: C-STORE, C-FIND, Storage Commitment.
+/// Each association's end is reported on <see cref="AssociationEnded"/>; a broken or hostile peer only ever ends its
+/// own association.
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
 {
     private readonly DicomServerOptions options;
-    private readonly IStoreHandler? storeHandler;
-    private readonly IAssociationPolicy? policy;
+    private readonly DicomServices services;
     private readonly HashSet<string> sopClasses;
     private readonly HashSet<string> transferSyntaxes;
     private readonly CancellationTokenSource stopping = new();
@@ -27,12 +29,28 @@ public sealed class DicomServer : IAsyncDisposable
     private volatile bool listenerClosed;
 
     public DicomServer(DicomServerOptions options, IStoreHandler? storeHandler = null, IAssociationPolicy? policy = null)
+        : this(options, new DicomServices { Store = storeHandler, Policy = policy })
+    {
+    }
+
+    public DicomServer(DicomServerOptions options, DicomServices services)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
         this.options = options;
-        this.storeHandler = storeHandler;
-        this.policy = policy;
+        this.services = services;
         sopClasses = [.. options.SopClasses, StorageSopClasses.Verification];
+        if (services.Find is not null)
+        {
+            sopClasses.Add(FindSopClasses.ModalityWorklist);
+            sopClasses.UnionWith(options.FindSopClasses);
+        }
+
+        if (services.StorageCommitment is not null || services.StorageCommitmentReports is not null)
+        {
+            sopClasses.Add(StorageCommitmentSopClasses.PushModel);
+        }
+
         transferSyntaxes = [.. options.TransferSyntaxes];
     }
 
@@ -109,24 +127,33 @@ public sealed class DicomServer : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            long id = Interlocked.Increment(ref nextId);
-            Task task = Task.Run(() => ServeAsync(client));
-            running[id] = task;
-            _ = task.ContinueWith(_ => running.TryRemove(id, out Task? _), TaskScheduler.Default);
+            Track(Task.Run(() => ServeAsync(client)));
         }
+    }
+
+    private void Track(Task task)
+    {
+        long id = Interlocked.Increment(ref nextId);
+        running[id] = task;
+        _ = task.ContinueWith(_ => running.TryRemove(id, out Task? _), TaskScheduler.Default);
     }
 
     private async Task ServeAsync(Socket socket)
     {
         Interlocked.Increment(ref active);
         EndPoint? remote = socket.RemoteEndPoint;
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
         AssociationRequest? request = null;
         IDisposable? lease = null;
-        StoreScp? scp = null;
+        AssociationScp? scp = null;
         AssociationOutcome outcome;
         try
         {
+            if (options.ServerCertificate is not null)
+            {
+                stream = await AuthenticateAsync(stream);
+            }
+
             await using DicomAssociation association = await DicomAssociation.AcceptAsync(
                 new DuplexStreamPipe(stream),
                 async (rq, ct) =>
@@ -139,7 +166,7 @@ public sealed class DicomServer : IAsyncDisposable
                 remote,
                 stream,
                 aborting.Token);
-            scp = new StoreScp(association, storeHandler);
+            scp = new AssociationScp(association, services, options.StorageCommitment);
             await scp.RunAsync(aborting.Token);
             outcome = Outcome(AssociationEnd.Released, null, null, null, null);
         }
@@ -150,6 +177,11 @@ public sealed class DicomServer : IAsyncDisposable
         catch (DicomAssociationAbortedException e)
         {
             outcome = Outcome(e.ByPeer ? AssociationEnd.AbortedByPeer : AssociationEnd.AbortedLocally, null, e.AbortSource, e.Reason, e.Message);
+        }
+        catch (Exception e) when (e is AuthenticationException || (e is IOException && stream is not SslStream { IsAuthenticated: true } && request is null && options.ServerCertificate is not null))
+        {
+            // PS3.15 §B.1: no association without a completed handshake; a plain or untrusted client just gets closed.
+            outcome = Outcome(AssociationEnd.AbortedLocally, null, AbortSource.ServiceProvider, AbortReason.NotSpecified, $"TLS handshake failed: {e.Message}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -163,10 +195,55 @@ public sealed class DicomServer : IAsyncDisposable
             Interlocked.Decrement(ref active);
         }
 
+        if (scp?.PendingReports is { IsCompleted: false } owed)
+        {
+            // Commitment results still owed go out on a new association later (PS3.4 §J.3.3); StopAsync waits for them too.
+            Track(owed);
+        }
+
         AssociationEnded?.Invoke(this, outcome);
 
         AssociationOutcome Outcome(AssociationEnd end, AssociationRejection? rejection, AbortSource? source, AbortReason? reason, string? detail) =>
             new(remote, request?.CallingAeTitle, request?.CalledAeTitle, end, rejection, source, reason, detail, scp?.MessagesHandled ?? 0);
+    }
+
+    private bool AcceptsCommitmentReports(string sopClass) =>
+        sopClass == StorageCommitmentSopClasses.PushModel && services.StorageCommitmentReports is not null;
+
+    /// <summary>PS3.15 §B.1: the TLS handshake, bounded by ARTIM like the A-ASSOCIATE-RQ that follows it.</summary>
+    private async Task<Stream> AuthenticateAsync(Stream stream)
+    {
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        var authentication = new SslServerAuthenticationOptions
+        {
+            ServerCertificate = options.ServerCertificate,
+            ClientCertificateRequired = options.ClientCertificates != DicomClientCertificatePolicy.None,
+            CertificateChainPolicy = DicomTransport.ChainPolicy(options.TrustedClientCertificates),
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => options.ClientCertificates switch
+            {
+                DicomClientCertificatePolicy.None => true,
+                DicomClientCertificatePolicy.Optional => errors == SslPolicyErrors.None || (certificate is null && errors == SslPolicyErrors.RemoteCertificateNotAvailable),
+                _ => errors == SslPolicyErrors.None,
+            },
+        };
+        using var artim = CancellationTokenSource.CreateLinkedTokenSource(aborting.Token);
+        artim.CancelAfter(options.Association.ArtimTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(authentication, artim.Token);
+        }
+        catch (OperationCanceledException) when (artim.IsCancellationRequested && !aborting.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync();
+            throw new AuthenticationException($"no TLS handshake within {options.Association.ArtimTimeout} (ARTIM, PS3.8 §9.1.5)");
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            throw;
+        }
+
+        return ssl;
     }
 
     /// <summary>PS3.8 §9.3.3/§9.3.4: checks in the order a device's misconfiguration is most helpfully reported.</summary>
@@ -188,7 +265,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
 
         IDisposable? lease = null;
-        if (policy is not null)
+        if (services.Policy is { } policy)
         {
             AssociationDecision decision = await policy.EvaluateAsync(request, cancellationToken);
             if (decision.Rejection is { } rejection)
@@ -221,8 +298,9 @@ public sealed class DicomServer : IAsyncDisposable
             PresentationContexts = contexts,
             // PS3.7 §D.3.3.3: this server performs one operation at a time.
             AsynchronousOperationsWindow = request.AsynchronousOperationsWindow is null ? null : ((ushort)1, (ushort)1),
-            // PS3.7 §D.3.3.4: the requestor may be SCU as proposed; this server never acts as SCU towards it.
-            RoleSelections = [.. request.RoleSelections.Select(r => r with { ScpRole = false })],
+            // PS3.7 §D.3.3.4: the requestor may be SCU as proposed; this server acts as SCU towards it only to take
+            // storage commitment reports, where the SCP that opened the association proposes the SCP role (PS3.4 §J.3.3).
+            RoleSelections = [.. request.RoleSelections.Select(r => r with { ScpRole = r.ScpRole && AcceptsCommitmentReports(r.SopClassUid) })],
         };
         return (acceptance, lease);
     }

@@ -4,8 +4,13 @@ namespace Telemed.Dicom.Network;
 public static class EchoScu
 {
     /// <summary>Associates, sends one C-ECHO-RQ, releases; returns the response status (0000 = success).</summary>
+    public static Task<ushort> EchoAsync(
+        string host, int port, string callingAeTitle, string calledAeTitle, DicomAssociationOptions? options = null, CancellationToken cancellationToken = default) =>
+        EchoAsync(host, port, callingAeTitle, calledAeTitle, options, tls: null, cancellationToken);
+
+    /// <summary>As above, over TLS when <paramref name="tls"/> is given (PS3.15 §B.1).</summary>
     public static async Task<ushort> EchoAsync(
-        string host, int port, string callingAeTitle, string calledAeTitle, DicomAssociationOptions? options = null, CancellationToken cancellationToken = default)
+        string host, int port, string callingAeTitle, string calledAeTitle, DicomAssociationOptions? options, DicomTlsClientOptions? tls, CancellationToken cancellationToken = default)
     {
         var request = new AssociationRequest
         {
@@ -13,7 +18,7 @@ public static class EchoScu
             CalledAeTitle = calledAeTitle,
             PresentationContexts = [new PresentationContext(1, StorageSopClasses.Verification, [Files.DicomTransferSyntax.ImplicitVRLittleEndian.Uid])],
         };
-        DicomAssociation association = await DicomAssociation.ConnectAsync(host, port, request, options, cancellationToken);
+        DicomAssociation association = await DicomAssociation.ConnectAsync(host, port, request, options, tls, cancellationToken);
         await using (association)
         {
             PresentationContext context = association.FindContext(1)

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using Telemed.Dicom.Data;
 using Telemed.Dicom.Files;
 using Telemed.Dicom.Tags;
@@ -13,7 +12,7 @@ namespace Telemed.Dicom.Network;
 /// peer that refuses the file's syntax still gets native files re-encoded by <see cref="DicomWriter"/>. Every file gets
 /// an outcome: its C-STORE-RSP status, or why it was not sent.
 /// </summary>
-public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomAssociationOptions? options = null)
+public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomAssociationOptions? options = null, DicomTlsClientOptions? tls = null)
 {
     /// <summary>PS3.8 §9.3.2.2: odd context IDs 1..255, so at most 128 contexts per association.</summary>
     private const int MaxContexts = 128;
@@ -28,19 +27,8 @@ public sealed class StoreScu(string callingAeTitle, string calledAeTitle, DicomA
 
     public async Task<IReadOnlyList<StoreOutcome>> SendAsync(string host, int port, IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        return await SendAsync(new DuplexStreamPipe(stream), paths, stream, cancellationToken);
+        (IDuplexPipe pipe, IAsyncDisposable owner) = await DicomTransport.ConnectAsync(host, port, tls, cancellationToken);
+        return await SendAsync(pipe, paths, owner, cancellationToken);
     }
 
     /// <summary>Sends over an already open transport (a Unix socket, a TLS stream...); <paramref name="transportOwner"/> is disposed at the end.</summary>

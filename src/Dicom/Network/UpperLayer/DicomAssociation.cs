@@ -69,21 +69,15 @@ public sealed class DicomAssociation : IAsyncDisposable
     public bool IsClosed => Volatile.Read(ref closed) != 0;
 
     /// <summary>Opens a TCP connection and requests an association on it (see <see cref="RequestAsync"/>).</summary>
-    public static async Task<DicomAssociation> ConnectAsync(string host, int port, AssociationRequest request, DicomAssociationOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+    public static Task<DicomAssociation> ConnectAsync(string host, int port, AssociationRequest request, DicomAssociationOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(host, port, request, options, tls: null, cancellationToken);
 
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        return await RequestAsync(new DuplexStreamPipe(stream), request, options, stream, cancellationToken);
+    /// <summary>Opens a TCP connection, secured with TLS when <paramref name="tls"/> is given (PS3.15 §B.1), and requests an association on it.</summary>
+    public static async Task<DicomAssociation> ConnectAsync(
+        string host, int port, AssociationRequest request, DicomAssociationOptions? options, DicomTlsClientOptions? tls, CancellationToken cancellationToken = default)
+    {
+        (IDuplexPipe pipe, IAsyncDisposable owner) = await DicomTransport.ConnectAsync(host, port, tls, cancellationToken);
+        return await RequestAsync(pipe, request, options, owner, cancellationToken);
     }
 
     /// <summary>
