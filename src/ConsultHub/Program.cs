@@ -11,7 +11,12 @@ using Telemed.Storage.Orleans.Hosting;
 
 // The one process that runs everything in the embedded mode: the Orleans silo (localhost clustering, grain state and
 // reminders in the SQLite catalog), the device gateway (DICOM and ECG stream listeners) and HTTP.
-WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+// No reload-on-change of appsettings: its file watcher covers the whole content root recursively, and the data folder
+// (blob store, thousands of directories) usually lives there: an inotify watch per directory, and events for every blob.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+});
 builder.Configuration.AddCommandLine(args, HubOptions.CommandLineSwitches.ToDictionary());
 HubOptions hub = HubOptions.From(builder.Configuration);
 Directory.CreateDirectory(hub.DataDirectory);
