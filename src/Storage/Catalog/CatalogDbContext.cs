@@ -107,6 +107,12 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     }
 }
 
-public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options);
+public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options)
+{
+    /// <summary>The database file, as <see cref="CatalogWriteGate"/> keys its writers.</summary>
+    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource;
+
+    private string? dataSource;
+}
 
 public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);

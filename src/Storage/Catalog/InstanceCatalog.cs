@@ -46,6 +46,7 @@ public sealed class InstanceCatalog(Func<CatalogDbContext> openContext)
             context.Instances.Add(row);
             try
             {
+                using CatalogWriteLease turn = await CatalogWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return new RecordedInstance(row, versions.Count == 0 ? InstanceOutcome.Added : InstanceOutcome.NewVersion);
             }
