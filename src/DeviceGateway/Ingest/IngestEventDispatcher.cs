@@ -17,6 +17,9 @@ namespace Telemed.DeviceGateway.Ingest;
 /// </summary>
 public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposable
 {
+    /// <summary>How long delivered events wait to be deleted together.</summary>
+    private static readonly TimeSpan DeleteDelay = TimeSpan.FromMilliseconds(100);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly IngestOutbox outbox;
@@ -24,6 +27,7 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
     private readonly ILogger logger;
     private readonly IngestDispatchOptions options;
     private readonly ConcurrentDictionary<long, byte> inFlight = new();
+    private readonly ConcurrentDictionary<long, byte> delivered = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
@@ -76,9 +80,9 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(ingested);
-        if (!inFlight.TryAdd(pending.Id, 0))
+        if (delivered.ContainsKey(pending.Id) || !inFlight.TryAdd(pending.Id, 0))
         {
-            return; // already being delivered here
+            return; // already delivered, or being delivered, by this process
         }
 
         try
@@ -97,6 +101,15 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
             return;
         }
 
+        if (loop is not null && !stopping.IsCancellationRequested)
+        {
+            // The row is deleted by the loop, batched with others: one catalog commit for many events, and none on
+            // the way to the device's acknowledgement. A crash before that only means one more (harmless) delivery.
+            delivered.TryAdd(pending.Id, 0);
+            inFlight.TryRemove(pending.Id, out _);
+            return;
+        }
+
         try
         {
             await outbox.DeliveredAsync(pending.Id, CancellationToken.None).ConfigureAwait(false);
@@ -109,6 +122,30 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
         finally
         {
             inFlight.TryRemove(pending.Id, out _);
+        }
+    }
+
+    /// <summary>Deletes the rows of events delivered since the last call.</summary>
+    private async Task FlushDeliveredAsync()
+    {
+        if (delivered.IsEmpty)
+        {
+            return;
+        }
+
+        long[] ids = [.. delivered.Keys];
+        try
+        {
+            await outbox.DeliveredAsync(ids, CancellationToken.None).ConfigureAwait(false);
+            foreach (long id in ids)
+            {
+                delivered.TryRemove(id, out _);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Kept in the set: tried again on the next pass, and not delivered again by this process meanwhile.
+            LogNotDequeued(logger, ids[0], $"{ids.Length} delivered events", e.Message);
         }
     }
 
@@ -139,6 +176,8 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
         {
             // stopped
         }
+
+        await FlushDeliveredAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -155,14 +194,18 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
         {
             try
             {
+                await FlushDeliveredAsync().ConfigureAwait(false);
                 DateTime? next = await outbox.NextDueAsync(cancellationToken).ConfigureAwait(false);
-                TimeSpan wait = next is null ? options.PollInterval : next.Value - DateTime.UtcNow;
-                wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > options.PollInterval ? options.PollInterval : wait;
+                TimeSpan longest = delivered.IsEmpty ? options.PollInterval : DeleteDelay;
+                TimeSpan wait = next is null ? longest : next.Value - DateTime.UtcNow;
+                wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > longest ? longest : wait;
                 if (wait > TimeSpan.Zero)
                 {
+                    // With deliveries to delete the pause is short: it gathers them into one commit.
                     await wake.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
                 }
 
+                await FlushDeliveredAsync().ConfigureAwait(false);
                 foreach (PendingIngestEvent pending in await outbox.DueAsync(DateTime.UtcNow, 100, cancellationToken).ConfigureAwait(false))
                 {
                     await DeliverQueuedAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -209,6 +252,7 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
                 recovered++;
             }
 
+            await FlushDeliveredAsync().ConfigureAwait(false);
             if (page.Count == 0 || page[^1].CreatedAtUtc >= startedAtUtc)
             {
                 break;

@@ -91,10 +91,20 @@ public sealed class IngestOutbox(Func<CatalogDbContext> openContext)
     }
 
     /// <summary>The event was handed on: its row goes.</summary>
-    public async Task DeliveredAsync(long id, CancellationToken cancellationToken = default)
+    public Task DeliveredAsync(long id, CancellationToken cancellationToken = default) => DeliveredAsync([id], cancellationToken);
+
+    /// <summary>These events were handed on: their rows go, in one statement (one commit for a batch).</summary>
+    public async Task DeliveredAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        long[] batch = [.. ids];
         await using CatalogDbContext context = openContext();
-        await context.IngestOutbox.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await context.IngestOutbox.Where(e => batch.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A delivery failed: the attempt and its error are kept, and the event waits or is parked.</summary>
