@@ -27,7 +27,9 @@ public sealed class DicomInstanceIngestTests : IDisposable
         }
 
         catalog = new InstanceCatalog(() => CatalogDatabase.OpenSqlite(database));
-        ingest = new DicomInstanceIngest(blobs, catalog, sink, NullLogger<DicomInstanceIngest>.Instance);
+        var dispatcher = new IngestEventDispatcher(new IngestOutbox(() => CatalogDatabase.OpenSqlite(database)), sink,
+            NullLogger<IngestEventDispatcher>.Instance);
+        ingest = new DicomInstanceIngest(blobs, catalog, dispatcher, NullLogger<DicomInstanceIngest>.Instance);
     }
 
     public void Dispose()

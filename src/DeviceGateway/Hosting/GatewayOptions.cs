@@ -22,4 +22,7 @@ public sealed record GatewayOptions
 
     /// <summary>Idle timeout of a DICOM association before it is aborted.</summary>
     public TimeSpan DicomIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Retries of "ingested" events the sink did not take.</summary>
+    public Ingest.IngestDispatchOptions IngestDispatch { get; init; } = new();
 }

@@ -30,9 +30,13 @@ public sealed partial class GatewayService : IAsyncDisposable
         logger = loggers.CreateLogger<GatewayService>();
         Blobs = new BlobStore(options.BlobRoot);
         Devices = new DeviceRegistry(openCatalog);
-        Ingest = new DicomInstanceIngest(Blobs, new InstanceCatalog(openCatalog), sink, loggers.CreateLogger<DicomInstanceIngest>());
+        Outbox = new IngestOutbox(openCatalog);
+        // Every announcement goes through the outbox: DICOM instances queue it in their catalog transaction, finished
+        // ECG recordings through the dispatcher as their sink.
+        Dispatcher = new IngestEventDispatcher(Outbox, sink, loggers.CreateLogger<IngestEventDispatcher>(), options.IngestDispatch);
+        Ingest = new DicomInstanceIngest(Blobs, new InstanceCatalog(openCatalog), Dispatcher, loggers.CreateLogger<DicomInstanceIngest>());
         EcgStreams = new EcgStreamServer(new EcgStreamServerOptions { SegmentRoot = options.EcgSegmentRoot },
-            new CatalogEcgDeviceAuthenticator(Devices), Blobs, sink, liveObserver, loggers.CreateLogger<EcgStreamServer>());
+            new CatalogEcgDeviceAuthenticator(Devices), Blobs, Dispatcher, liveObserver, loggers.CreateLogger<EcgStreamServer>());
     }
 
     public BlobStore Blobs { get; }
@@ -40,6 +44,11 @@ public sealed partial class GatewayService : IAsyncDisposable
     public DeviceRegistry Devices { get; }
 
     public DicomInstanceIngest Ingest { get; }
+
+    /// <summary>"Ingested" events not yet handed to the sink (parked ones included).</summary>
+    public IngestOutbox Outbox { get; }
+
+    public IngestEventDispatcher Dispatcher { get; }
 
     public EcgStreamServer EcgStreams { get; }
 
@@ -51,6 +60,8 @@ public sealed partial class GatewayService : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Devices.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        // In the background: events an earlier run left queued are delivered while devices already connect.
+        Dispatcher.Start();
         dicom = new DicomServer(new DicomServerOptions
         {
             AeTitle = options.AeTitle,
@@ -79,6 +90,8 @@ public sealed partial class GatewayService : IAsyncDisposable
         {
             await ecg.DisposeAsync().ConfigureAwait(false);
         }
+
+        await Dispatcher.StopAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -88,6 +101,8 @@ public sealed partial class GatewayService : IAsyncDisposable
         {
             await dicom.DisposeAsync().ConfigureAwait(false);
         }
+
+        await Dispatcher.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "device gateway: DICOM AE {AeTitle} on {DicomEndPoint}, ECG streams on {EcgEndPoint}")]

@@ -19,6 +19,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
+    public DbSet<PendingIngestEvent> IngestOutbox => Set<PendingIngestEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredInstance>(instance =>
@@ -103,6 +105,18 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             reminder.Property(r => r.ReminderName).HasMaxLength(128);
             // Each silo reads the reminders of its hash range at start and on every refresh.
             reminder.HasIndex(r => new { r.ServiceId, r.GrainHash });
+        });
+
+        modelBuilder.Entity<PendingIngestEvent>(pending =>
+        {
+            pending.ToTable("ingest_outbox");
+            pending.HasKey(e => e.Id);
+            pending.Property(e => e.EventKey).HasMaxLength(160);
+            pending.Property(e => e.LastError).HasMaxLength(1024);
+            // A retried announcement (e.g. an ECG stream finished again after a crash) must not queue a second row.
+            pending.HasIndex(e => e.EventKey).IsUnique();
+            // The dispatcher's scan: what is due and not parked.
+            pending.HasIndex(e => new { e.ParkedAtUtc, e.NextAttemptAtUtc });
         });
     }
 }

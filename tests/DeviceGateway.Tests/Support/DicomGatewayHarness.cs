@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telemed.DeviceGateway.Hosting;
+using Telemed.DeviceGateway.Ingest;
 using Telemed.Storage.Catalog;
 
 namespace Telemed.DeviceGateway.Tests.Support;
@@ -28,9 +29,16 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
 
     public int Port => Gateway.DicomEndPoint.Port;
 
-    public static async Task<DicomGatewayHarness> StartAsync()
+    /// <summary>The sink the running gateway hands events to (<see cref="Sink"/> unless another was given).</summary>
+    public IIngestSink ActiveSink { get; private set; } = null!;
+
+    public IngestDispatchOptions Dispatch { get; private set; } = new();
+
+    public static async Task<DicomGatewayHarness> StartAsync(IIngestSink? sink = null, IngestDispatchOptions? dispatch = null)
     {
         var harness = new DicomGatewayHarness();
+        harness.ActiveSink = sink ?? harness.Sink;
+        harness.Dispatch = dispatch ?? harness.Dispatch;
         await using (SqliteCatalogDbContext context = harness.OpenCatalog())
         {
             await CatalogDatabase.MigrateAsync(context);
@@ -42,15 +50,32 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
             await context.SaveChangesAsync();
         }
 
-        harness.Gateway = new GatewayService(new GatewayOptions
+        await harness.StartGatewayAsync();
+        return harness;
+    }
+
+    /// <summary>
+    /// Stops the running gateway (the retries its dispatcher had planned go with it; only the outbox rows remain, as
+    /// after a crash) and starts a new one over the same catalog and blobs, handing events to <paramref name="sink"/>.
+    /// </summary>
+    public async Task RestartAsync(IIngestSink sink)
+    {
+        await Gateway.DisposeAsync();
+        ActiveSink = sink;
+        await StartGatewayAsync();
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        Gateway = new GatewayService(new GatewayOptions
         {
             DicomEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             EcgStreamEndPoint = null,
-            BlobRoot = System.IO.Path.Combine(harness.Root, "blobs"),
-            EcgSegmentRoot = System.IO.Path.Combine(harness.Root, "ecg"),
-        }, harness.OpenCatalog, harness.Sink, NullLoggerFactory.Instance);
-        await harness.Gateway.StartAsync(CancellationToken.None);
-        return harness;
+            BlobRoot = System.IO.Path.Combine(Root, "blobs"),
+            EcgSegmentRoot = System.IO.Path.Combine(Root, "ecg"),
+            IngestDispatch = Dispatch,
+        }, OpenCatalog, ActiveSink, NullLoggerFactory.Instance);
+        await Gateway.StartAsync(CancellationToken.None);
     }
 
     public SqliteCatalogDbContext OpenCatalog() => CatalogDatabase.OpenSqlite(Database);
