@@ -106,7 +106,7 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
 
         if (recorded.Announcement is not null && ingested is not null)
         {
-            await dispatcher.DeliverAsync(recorded.Announcement, ingested, cancellationToken).ConfigureAwait(false);
+            dispatcher.DeliverSoon(recorded.Announcement, ingested);
         }
 
         return new DicomIngestResult(DicomIngestResult.Success, null, recorded.Outcome, recorded.Instance);

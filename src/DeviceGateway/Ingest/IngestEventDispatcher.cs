@@ -30,6 +30,7 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
     private readonly ConcurrentDictionary<long, byte> delivered = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> background = new();
     private Task? loop;
 
     public IngestEventDispatcher(IngestOutbox outbox, IIngestSink sink, ILogger<IngestEventDispatcher> logger, IngestDispatchOptions? options = null)
@@ -70,6 +71,21 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
     {
         PendingIngestEvent queued = await outbox.EnqueueAsync(ToPending(ingested), cancellationToken).ConfigureAwait(false);
         await DeliverAsync(queued, ingested, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts delivering a committed event without waiting for it: the device's acknowledgement needs the event durable,
+    /// not delivered, and the case workflow's work (several grain state commits) must not sit between a C-STORE and
+    /// its response. <see cref="StopAsync"/> waits for deliveries still running.
+    /// </summary>
+    public void DeliverSoon(PendingIngestEvent pending, IngestedObject ingested)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(ingested);
+        Task delivery = Task.Run(() => DeliverAsync(pending, ingested, stopping.Token), CancellationToken.None);
+        background.TryAdd(delivery, 0);
+        _ = delivery.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
+            background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -168,6 +184,7 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
+        await WhenBackgroundDeliveriesEnd().ConfigureAwait(false);
         try
         {
             await loop.ConfigureAwait(false);
@@ -179,6 +196,9 @@ public sealed partial class IngestEventDispatcher : IIngestSink, IAsyncDisposabl
 
         await FlushDeliveredAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Waits for the <see cref="DeliverSoon"/> deliveries running now.</summary>
+    public Task WhenBackgroundDeliveriesEnd() => Task.WhenAll(background.Keys);
 
     public async ValueTask DisposeAsync()
     {
