@@ -7,7 +7,8 @@ namespace Telemed.DeviceGateway.Tests.Support;
 
 /// <summary>
 /// A running <see cref="GatewayService"/> on a loopback port over a fresh SQLite catalog with DCMTK's default
-/// calling titles registered for 127.0.0.1 (institution township-a) and one device registered elsewhere.
+/// calling titles registered for 127.0.0.1 (institution township-a), TOWNSHIP_B on 127.0.0.1 for institution
+/// township-b, and one device registered elsewhere.
 /// </summary>
 internal sealed class DicomGatewayHarness : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
 
     public int Port => Gateway.DicomEndPoint.Port;
 
-    public static async Task<DicomGatewayHarness> StartAsync()
+    public static async Task<DicomGatewayHarness> StartAsync(Func<GatewayOptions, GatewayOptions>? configure = null)
     {
         var harness = new DicomGatewayHarness();
         await using (SqliteCatalogDbContext context = harness.OpenCatalog())
@@ -38,17 +39,19 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
                 new Device { Id = "storescu", Name = "DCMTK storescu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "STORESCU", AllowedAddresses = "127.0.0.1", MaxAssociations = 4 },
                 new Device { Id = "echoscu", Name = "DCMTK echoscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "ECHOSCU", AllowedAddresses = "127.0.0.1" },
                 new Device { Id = "findscu", Name = "DCMTK findscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "FINDSCU", AllowedAddresses = "127.0.0.1" },
+                new Device { Id = "township-b-dr", Name = "Township B DR", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "TOWNSHIP_B", AllowedAddresses = "127.0.0.1" },
                 new Device { Id = "far-away", Name = "Other network", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "FARDR", AllowedAddresses = "10.9.0.0/16" });
             await context.SaveChangesAsync();
         }
 
-        harness.Gateway = new GatewayService(new GatewayOptions
+        var options = new GatewayOptions
         {
             DicomEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             EcgStreamEndPoint = null,
             BlobRoot = System.IO.Path.Combine(harness.Root, "blobs"),
             EcgSegmentRoot = System.IO.Path.Combine(harness.Root, "ecg"),
-        }, harness.OpenCatalog, harness.Sink, NullLoggerFactory.Instance);
+        };
+        harness.Gateway = new GatewayService(configure?.Invoke(options) ?? options, harness.OpenCatalog, harness.Sink, NullLoggerFactory.Instance);
         await harness.Gateway.StartAsync(CancellationToken.None);
         return harness;
     }
