@@ -48,6 +48,9 @@ builder.Services.AddSingleton(services => new GatewayService(new Telemed.DeviceG
     EcgStreamEndPoint = new IPEndPoint(IPAddress.Any, hub.EcgStreamPort),
     BlobRoot = hub.DataDirectory,
     EcgSegmentRoot = Path.Combine(hub.DataDirectory, "ecg-streams"),
+    DicomServerCertificate = DicomTlsFiles.ServerCertificate(hub),
+    DicomClientCertificates = hub.DicomTlsClientCertificates,
+    DicomTrustedClientCertificates = DicomTlsFiles.TrustedClients(hub),
 }, openCatalog, services.GetRequiredService<IIngestSink>(), services.GetRequiredService<ILoggerFactory>()));
 if (hub.Demo)
 {
@@ -74,7 +77,7 @@ app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
 app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
 {
     status = "ok",
-    dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port },
+    dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port, tls = gateway.DicomTls },
     ecgStreams = new { port = gateway.EcgStreamEndPoint?.Port },
 }));
 await app.RunAsync();

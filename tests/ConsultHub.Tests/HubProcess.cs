@@ -44,7 +44,8 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string dataDirectory)
+    /// <summary>Starts the hub on free ports; <paramref name="tls"/> is how to reach its DICOM port when started with TLS options in <paramref name="extraArguments"/>.</summary>
+    public static async Task<HubProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? extraArguments = null, DicomTlsClientOptions? tls = null)
     {
         int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -54,17 +55,19 @@ internal sealed class HubProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (string arg in new[]
-        {
+        string[] arguments =
+        [
             HubAssembly, "--data", dataDirectory, "--dicom-port", $"{dicom}", "--ecg-port", $"{ecg}",
             "--http", $"http://127.0.0.1:{http}", "--silo-port", $"{silo}", "--gateway-port", $"{gateway}",
-        })
+            .. extraArguments ?? [],
+        ];
+        foreach (string arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
 
         var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http);
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), tls);
         return hub;
     }
 
@@ -86,7 +89,7 @@ internal sealed class HubProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, DicomTlsClientOptions? tls)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -98,12 +101,13 @@ internal sealed class HubProcess : IAsyncDisposable
 
             try
             {
-                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED") == 0)
+                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0)
                 {
                     return;
                 }
             }
-            catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException)
+            catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException
+                or System.Security.Authentication.AuthenticationException)
             {
                 // not listening yet, or the demo devices are not registered yet
             }

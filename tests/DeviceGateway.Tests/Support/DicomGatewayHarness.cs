@@ -8,7 +8,8 @@ namespace Telemed.DeviceGateway.Tests.Support;
 
 /// <summary>
 /// A running <see cref="GatewayService"/> on a loopback port over a fresh SQLite catalog with DCMTK's default
-/// calling titles registered for 127.0.0.1 (institution township-a) and one device registered elsewhere.
+/// calling titles registered for 127.0.0.1 (institution township-a), TOWNSHIP_B on 127.0.0.1 for institution
+/// township-b, and one device registered elsewhere.
 /// </summary>
 internal sealed class DicomGatewayHarness : IAsyncDisposable
 {
@@ -34,11 +35,18 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
 
     public IngestDispatchOptions Dispatch { get; private set; } = new();
 
-    public static async Task<DicomGatewayHarness> StartAsync(IIngestSink? sink = null, IngestDispatchOptions? dispatch = null)
+    private Func<GatewayOptions, GatewayOptions>? Configure { get; set; }
+
+    public static async Task<DicomGatewayHarness> StartAsync(Func<GatewayOptions, GatewayOptions>? configure = null) =>
+        await StartAsync(null, null, configure);
+
+    public static async Task<DicomGatewayHarness> StartAsync(IIngestSink? sink, IngestDispatchOptions? dispatch = null,
+        Func<GatewayOptions, GatewayOptions>? configure = null)
     {
         var harness = new DicomGatewayHarness();
         harness.ActiveSink = sink ?? harness.Sink;
         harness.Dispatch = dispatch ?? harness.Dispatch;
+        harness.Configure = configure;
         await using (SqliteCatalogDbContext context = harness.OpenCatalog())
         {
             await CatalogDatabase.MigrateAsync(context);
@@ -46,6 +54,7 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
                 new Device { Id = "storescu", Name = "DCMTK storescu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "STORESCU", AllowedAddresses = "127.0.0.1", MaxAssociations = 4 },
                 new Device { Id = "echoscu", Name = "DCMTK echoscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "ECHOSCU", AllowedAddresses = "127.0.0.1" },
                 new Device { Id = "findscu", Name = "DCMTK findscu", Kind = DeviceKind.Workstation, InstitutionId = "township-a", AeTitle = "FINDSCU", AllowedAddresses = "127.0.0.1" },
+                new Device { Id = "township-b-dr", Name = "Township B DR", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "TOWNSHIP_B", AllowedAddresses = "127.0.0.1" },
                 new Device { Id = "far-away", Name = "Other network", Kind = DeviceKind.DigitalRadiography, InstitutionId = "township-b", AeTitle = "FARDR", AllowedAddresses = "10.9.0.0/16" });
             await context.SaveChangesAsync();
         }
@@ -67,14 +76,15 @@ internal sealed class DicomGatewayHarness : IAsyncDisposable
 
     private async Task StartGatewayAsync()
     {
-        Gateway = new GatewayService(new GatewayOptions
+        var options = new GatewayOptions
         {
             DicomEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             EcgStreamEndPoint = null,
             BlobRoot = System.IO.Path.Combine(Root, "blobs"),
             EcgSegmentRoot = System.IO.Path.Combine(Root, "ecg"),
             IngestDispatch = Dispatch,
-        }, OpenCatalog, ActiveSink, NullLoggerFactory.Instance);
+        };
+        Gateway = new GatewayService(Configure?.Invoke(options) ?? options, OpenCatalog, ActiveSink, NullLoggerFactory.Instance);
         await Gateway.StartAsync(CancellationToken.None);
     }
 
