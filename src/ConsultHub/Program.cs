@@ -70,6 +70,8 @@ app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
         return Results.Problem("an ECG stream is a WebSocket carrying the frames of docs/protocols/ecg-stream.md", statusCode: 400);
     }
 
+    // The session ends the WebSocket with a close handshake; disposing a Closed WebSocket leaves the connection to
+    // close gracefully (only an Aborted one makes ASP.NET Core abort it, dropping unsent frames).
     using System.Net.WebSockets.WebSocket socket = await http.WebSockets.AcceptWebSocketAsync();
     await gateway.EcgStreams.HandleWebSocketAsync(socket, http.Connection.RemoteIpAddress?.ToString() ?? "?", http.RequestAborted);
     return Results.Empty;
