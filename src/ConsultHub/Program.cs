@@ -16,6 +16,8 @@ using Telemed.Storage.Orleans.Hosting;
 WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+    // appsettings.json (log levels) is read from beside the program, wherever the hub is started from.
+    ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Configuration.AddCommandLine(args, HubOptions.CommandLineSwitches.ToDictionary());
 HubOptions hub = HubOptions.From(builder.Configuration);
