@@ -3,9 +3,10 @@
 # DCMTK storescu sends N uncompressed 16-bit 2500x3000 CR images (~15 MB each) over one association and over four
 # in parallel, to storescp (writes files, no fsync) and to the hub (fsync + catalog row before every response).
 # Then 16 parallel associations to the hub while its peak RSS (VmHWM) is read.
-# Before each timed run the receiver gets 8 warm-up images (not counted): the hub is a long-running server, and its
-# first seconds after a start are spent JIT-compiling and tiering (≈13 % of its CPU in a perf profile of a cold run);
-# storescp gets the same warm-up for symmetry.
+# Before each timed run the receiver gets 40 extra warm-up images (not counted, not among the timed ones): the hub is
+# a long-running server, and for its first few hundred images after a start it is still JIT-compiling and tiering
+# (≈30 % of its CPU in a perf profile after 60 images; 5,762 methods compiled during the second 100); storescp gets
+# the same warm-up for symmetry.
 # Usage: bench/scripts/store-load.sh [count=300] [workdir=/tmp/telemed-store-load]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,11 +17,14 @@ mkdir -p "$work"
 
 dotnet build -c Release -v q -nologo src/ConsultHub >/dev/null
 dotnet build -c Release -v q -nologo bench/Telemed.Benchmarks >/dev/null
-if [ "$(ls "$corpus"/cr-*.dcm 2>/dev/null | wc -l)" -ne "$count" ]; then
+warm_count=40
+if [ "$(ls "$corpus"/cr-*.dcm 2>/dev/null | wc -l)" -ne "$((count + warm_count))" ]; then
   rm -rf "$corpus"
-  dotnet run -c Release --no-build --project bench/Telemed.Benchmarks -- make-cr-corpus "$corpus" "$count"
+  dotnet run -c Release --no-build --project bench/Telemed.Benchmarks -- make-cr-corpus "$corpus" "$((count + warm_count))"
 fi
-mapfile -t files < <(ls "$corpus"/cr-*.dcm)
+mapfile -t all < <(ls "$corpus"/cr-*.dcm)
+files=("${all[@]:0:count}")
+warm=("${all[@]:count}")
 bytes=$(du -cb "${files[@]}" | tail -n 1 | cut -f1)
 
 port_scp=21112; port_hub=21113
@@ -39,7 +43,13 @@ send() {
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 }
 
-warmup() { storescu -aet STORESCU -aec "$2" 127.0.0.1 "$1" "${files[@]:0:8}"; }
+warmup() {
+  local i p=()
+  for ((i = 0; i < 4; i++)); do
+    storescu -aet STORESCU -aec "$2" 127.0.0.1 "$1" $(printf '%s\n' "${warm[@]}" | awk -v i="$i" 'NR % 4 == i') & p+=($!)
+  done
+  wait "${p[@]}"
+}
 
 echo "== $count files, $((bytes / 1000000)) MB"
 
@@ -74,6 +84,6 @@ hwm=$(awk '/VmHWM/ { print $2 }' /proc/$hub_pid/status)
 echo "hub (fsync), 16 associations: $t s, $hub16 MB/s; RSS before $((rss0 / 1024)) MB, peak $((hwm / 1024)) MB"
 stored=$(find "$work/hub/blobs" -type f | wc -l)
 kill $hub_pid; wait $hub_pid 2>/dev/null || true
-echo "hub stored $stored blobs (expected $count; the warm-up images are resent in the timed run and stored once)"
+echo "hub stored $stored blobs (expected $((count + warm_count)) with the warm-up images)"
 awk -v a="$hub1" -v b="$scp1" -v c="$hub4" -v d="$scp4" 'BEGIN { printf "ratio hub/storescp: 1 association %.2f, 4 associations %.2f\n", a / b, c / d }'
 rm -rf "$work/hub"
