@@ -16,6 +16,7 @@ public sealed class DicomInstanceIngestTests : IDisposable
     private readonly InstanceCatalog catalog;
     private readonly RecordingSink sink = new();
     private readonly DicomInstanceIngest ingest;
+    private readonly IngestEventDispatcher dispatcher;
 
     public DicomInstanceIngestTests()
     {
@@ -27,7 +28,7 @@ public sealed class DicomInstanceIngestTests : IDisposable
         }
 
         catalog = new InstanceCatalog(() => CatalogDatabase.OpenSqlite(database));
-        var dispatcher = new IngestEventDispatcher(new IngestOutbox(() => CatalogDatabase.OpenSqlite(database)), sink,
+        dispatcher = new IngestEventDispatcher(new IngestOutbox(() => CatalogDatabase.OpenSqlite(database)), sink,
             NullLogger<IngestEventDispatcher>.Instance);
         ingest = new DicomInstanceIngest(blobs, catalog, dispatcher, NullLogger<DicomInstanceIngest>.Instance);
     }
@@ -174,7 +175,10 @@ public sealed class DicomInstanceIngestTests : IDisposable
         }
 
         await pipe.Writer.CompleteAsync();
-        return await ingesting;
+        DicomIngestResult result = await ingesting;
+        // The event is delivered after the response, in the background; these tests look at what was delivered.
+        await dispatcher.WhenBackgroundDeliveriesEnd();
+        return result;
     }
 
     private List<string> BlobFiles() =>

@@ -80,7 +80,10 @@ public sealed class GatewayToCaseTests : SiloTest
         }, pipe.Reader, CancellationToken.None);
         await pipe.Writer.WriteAsync(bytes.AsMemory(datasetStart));
         await pipe.Writer.CompleteAsync();
-        return (await ingesting, file.Dataset.GetUid(DicomDictionary.GetTag("StudyInstanceUID")));
+        DicomIngestResult result = await ingesting;
+        // The case workflow gets the event after the C-STORE response, in the background.
+        await dispatcher.WhenBackgroundDeliveriesEnd();
+        return (result, file.Dataset.GetUid(DicomDictionary.GetTag("StudyInstanceUID")));
     }
 
     private static string Sample(string name)
