@@ -23,6 +23,19 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
     public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        IReadOnlyList<AuditEntry> entries = await AppendManyAsync([auditEvent], cancellationToken).ConfigureAwait(false);
+        return entries[0];
+    }
+
+    /// <summary>Appends the events in order in one transaction (one durable commit for a list view's many patients).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AppendManyAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        if (auditEvents.Count == 0)
+        {
+            return [];
+        }
+
         await appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -30,7 +43,7 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
             {
                 try
                 {
-                    return await TryAppendAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+                    return await TryAppendAsync(auditEvents, cancellationToken).ConfigureAwait(false);
                 }
                 catch (DbUpdateException) when (attempt < MaxAttempts)
                 {
@@ -46,7 +59,7 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
 
     public void Dispose() => appendLock.Dispose();
 
-    private async Task<AuditEntry> TryAppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AuditEntry>> TryAppendAsync(IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         await using CatalogDbContext catalog = openCatalog();
         await using IDbContextTransaction transaction = await catalog.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -59,26 +72,35 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        long now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var entry = new AuditEntry
+        long sequence = tail?.Sequence ?? 0;
+        string previousHash = tail?.Hash ?? AuditChain.Genesis;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var entries = new List<AuditEntry>(auditEvents.Count);
+        foreach (AuditEvent auditEvent in auditEvents)
         {
-            Sequence = (tail?.Sequence ?? 0) + 1,
-            At = DateTimeOffset.FromUnixTimeMilliseconds(now),
-            UserId = auditEvent.UserId,
-            CommunityId = auditEvent.CommunityId,
-            Action = auditEvent.Action,
-            Resource = auditEvent.Resource,
-            PatientId = auditEvent.PatientId,
-            RemoteAddress = auditEvent.RemoteAddress,
-            Outcome = auditEvent.Outcome,
-            PreviousHash = tail?.Hash ?? AuditChain.Genesis,
-            Hash = string.Empty,
-        };
-        entry.Hash = AuditChain.ComputeHash(entry.PreviousHash, entry);
-        catalog.AuditEntries.Add(entry);
+            var entry = new AuditEntry
+            {
+                Sequence = ++sequence,
+                At = at,
+                UserId = auditEvent.UserId,
+                CommunityId = auditEvent.CommunityId,
+                Action = auditEvent.Action,
+                Resource = auditEvent.Resource,
+                PatientId = auditEvent.PatientId,
+                RemoteAddress = auditEvent.RemoteAddress,
+                Outcome = auditEvent.Outcome,
+                PreviousHash = previousHash,
+                Hash = string.Empty,
+            };
+            entry.Hash = AuditChain.ComputeHash(previousHash, entry);
+            previousHash = entry.Hash;
+            entries.Add(entry);
+        }
+
+        catalog.AuditEntries.AddRange(entries);
         await catalog.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return entry;
+        return entries;
     }
 
     /// <summary>One community's entries, newest first.</summary>
