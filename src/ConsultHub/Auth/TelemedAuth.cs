@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using HeaderNames = Microsoft.Net.Http.Headers.HeaderNames;
 using Telemed.ConsultHub.Audit;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
 using Telemed.Storage.Catalog;
 
@@ -55,10 +56,34 @@ public static class TelemedAuth
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(BearerScheme, null);
         services.AddAuthorization();
         return builder;
+    }
+
+    /// <summary>
+    /// A session ends when its user is disabled or removed, and follows a change of role or institution at the next
+    /// request rather than after the cookie's eight hours.
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        Caller? caller = context.Principal is null ? null : Caller.From(context.Principal);
+        UserAccount? user = caller is null ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<UserDirectory>().FindAsync(caller.UserId, context.HttpContext.RequestAborted);
+        if (caller is null || user is null || !user.Enabled)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+
+        if (Caller.From(user) != caller)
+        {
+            context.ReplacePrincipal(Caller.From(user).ToPrincipal(CookieScheme, "password"));
+            context.ShouldRenew = true;
+        }
     }
 
     /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>

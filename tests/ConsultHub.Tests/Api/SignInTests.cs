@@ -36,6 +36,29 @@ public sealed class SignInTests(ApiHost host)
     }
 
     [Fact]
+    public async Task Disabling_a_user_ends_their_cookie_session_and_their_tokens()
+    {
+        UserDirectory users = host.Services.GetRequiredService<UserDirectory>();
+        string id = "disable-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.True(await users.CreateAsync(new NewUser(id, id, UserRole.Radiologist, ApiHost.CommunityA, ApiHost.CountyA, ApiHost.Password)));
+        using HttpClient client = await host.SignedInAsync(id);
+        string token = (await users.IssueTokenAsync(id, "cli", id)).Secret;
+        using HttpClient bearer = host.CreateClient(new() { HandleCookies = false });
+        bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/me")).StatusCode);
+
+        await using (var catalog = host.Services.GetRequiredService<Func<Telemed.Storage.Catalog.CatalogDbContext>>()())
+        {
+            catalog.Users.Single(u => u.Id == id).Enabled = false;
+            await catalog.SaveChangesAsync();
+        }
+
+        await Problems.AssertProblemAsync(await client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+        await Problems.AssertProblemAsync(await bearer.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Wrong_password_and_unknown_user_are_refused_alike_with_problem_details()
     {
         using HttpClient client = host.CreateClient(new() { HandleCookies = true });
