@@ -26,7 +26,7 @@ internal static class AuditEndpoints
         IReadOnlyList<AuditEntry> entries = await log.QueryAsync(
             new AuditQuery(scope.Caller.CommunityId, user, patient, from, to, limit ?? 500), http.RequestAborted);
         // Reading the log is recorded too (after the query, so the reader's own entry is not in their answer).
-        await trail.RecordAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "audit.read", "audit", "ok");
+        await trail.RecordForAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "audit.read", "audit", "ok");
         return Results.Ok(entries);
     }
 

@@ -35,7 +35,7 @@ internal static class AuthEndpoints
             SignInOutcome.LockedOut => "locked-out",
             _ => "failed",
         };
-        await audit.RecordAsync(http, request.User, user?.CommunityId ?? "-", "auth.login", "user/" + request.User, outcomeText);
+        await audit.RecordForAsync(http, request.User, user?.CommunityId ?? "-", "auth.login", "user/" + request.User, outcomeText);
         if (outcome != SignInOutcome.Succeeded || user is null)
         {
             // The same answer for an unknown user, a wrong password and a locked account: nothing to enumerate.

@@ -30,7 +30,7 @@ internal static class CaseEndpoints
 
         if (!scope.CanReadCase(view))
         {
-            await audit.RecordAsync(http, "case.read", resource, view.PatientId, "denied");
+            await audit.RecordAsync(http, "case.read", resource, view.PatientId, "denied", view.CommunityId);
             return Results.Forbid();
         }
 

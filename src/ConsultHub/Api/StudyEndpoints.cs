@@ -13,14 +13,14 @@ internal static class StudyEndpoints
         api.MapGet("/studies", ListAsync).WithTags("Studies").WithSummary("Studies received from one institution (audited)");
     }
 
-    private static async Task<IResult> ListAsync(string? institution, HttpContext http, Func<CatalogDbContext> openCatalog, AuditTrail audit)
+    private static async Task<IResult> ListAsync(string? institution, HttpContext http, Func<CatalogDbContext> openCatalog, IInstitutionDirectory institutions, AuditTrail audit)
     {
         AccessScope scope = http.Scope();
         string institutionId = institution ?? scope.Caller.InstitutionId;
         string resource = $"institution/{institutionId}/studies";
         if (!await scope.CanReadPatientDataOfAsync(institutionId))
         {
-            await audit.RecordAsync(http, "studies.list", resource, (string?)null, "denied");
+            await audit.RecordAsync(http, "studies.list", resource, (string?)null, "denied", await institutions.CommunityOfAsync(institutionId));
             return Results.Forbid();
         }
 

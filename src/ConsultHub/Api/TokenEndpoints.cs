@@ -33,7 +33,7 @@ internal static class TokenEndpoints
         }
 
         (ApiToken token, string secret) = await users.IssueTokenAsync(user.Id, name, scope.Caller.UserId, http.RequestAborted);
-        await audit.RecordAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "token.issue", $"user/{user.Id}/token/{token.Id}", "ok");
+        await audit.RecordForAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "token.issue", $"user/{user.Id}/token/{token.Id}", "ok");
         return Results.Created($"/api/tokens/{token.Id}", new IssuedToken(token.Id, token.UserId, token.Name, secret));
     }
 
@@ -61,7 +61,7 @@ internal static class TokenEndpoints
         }
 
         await users.RevokeTokenAsync(id, http.RequestAborted);
-        await audit.RecordAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "token.revoke", $"user/{owner.Id}/token/{id}", "ok");
+        await audit.RecordForAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "token.revoke", $"user/{owner.Id}/token/{id}", "ok");
         return Results.NoContent();
     }
 }

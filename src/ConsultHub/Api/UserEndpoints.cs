@@ -68,7 +68,7 @@ internal static class UserEndpoints
         var user = new NewUser(request.Id!, string.IsNullOrWhiteSpace(request.DisplayName) ? request.Id! : request.DisplayName.Trim(),
             request.Role!.Value, community, request.InstitutionId, request.Password!);
         bool created = await users.CreateAsync(user, http.RequestAborted);
-        await audit.RecordAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "user.create", "user/" + user.Id, created ? "ok" : "conflict");
+        await audit.RecordForAsync(http, scope.Caller.UserId, scope.Caller.CommunityId, "user.create", "user/" + user.Id, created ? "ok" : "conflict");
         if (!created)
         {
             return Results.Problem(statusCode: 409, title: $"the user name {user.Id} is taken");

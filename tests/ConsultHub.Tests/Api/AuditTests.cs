@@ -12,11 +12,11 @@ namespace Telemed.ConsultHub.Tests.Api;
 public sealed class AuditTests(ApiHost host)
 {
     /// <summary>A user only this test uses, so entries of other tests on the shared hub cannot be mistaken for its own.</summary>
-    private async Task<(string Id, HttpClient Client)> FreshUserAsync(UserRole role, string institution)
+    private async Task<(string Id, HttpClient Client)> FreshUserAsync(UserRole role, string institution, string community = ApiHost.CommunityA)
     {
         UserDirectory users = host.Services.GetRequiredService<UserDirectory>();
         string id = $"{role}-{Guid.NewGuid():N}"[..24].ToLowerInvariant();
-        Assert.True(await users.CreateAsync(new NewUser(id, id, role, ApiHost.CommunityA, institution, ApiHost.Password)));
+        Assert.True(await users.CreateAsync(new NewUser(id, id, role, community, institution, ApiHost.Password)));
         HttpClient client = host.CreateClient(new() { HandleCookies = false });
         client.DefaultRequestHeaders.Authorization = new("Bearer", (await users.IssueTokenAsync(id, "test", id)).Secret);
         return (id, client);
@@ -87,12 +87,21 @@ public sealed class AuditTests(ApiHost host)
     }
 
     [Fact]
-    public async Task Another_communitys_reads_are_not_in_this_communitys_audit_log()
+    public async Task Another_communitys_reads_stay_in_its_log_but_its_refused_attempts_on_ours_show_in_ours()
     {
-        using HttpClient reader = host.ClientAs("b-cardiologist");
-        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/studies?institution={ApiHost.TownB}")).StatusCode);
         using HttpClient auditor = host.ClientAs("a-auditor");
-        Assert.Empty(await AuditAsync(auditor, "user=b-cardiologist"));
+        (string readerId, HttpClient reader) = await FreshUserAsync(UserRole.Cardiologist, ApiHost.CountyB, ApiHost.CommunityB);
+        using (reader)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/studies?institution={ApiHost.TownB}")).StatusCode);
+            Assert.Empty(await AuditAsync(auditor, $"user={readerId}"));
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync($"/api/cases/{host.CaseAt[ApiHost.VillageA]}")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync($"/api/studies?institution={ApiHost.CountyA}")).StatusCode);
+        }
+
+        JsonElement[] attempts = await AuditAsync(auditor, $"user={readerId}");
+        Assert.Equal(["case.read", "studies.list"], attempts.Select(e => e.GetProperty("action").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(attempts, e => Assert.Equal("denied", e.GetProperty("outcome").GetString()));
         Assert.All(await AuditAsync(auditor, "limit=10000"), e => Assert.Equal(ApiHost.CommunityA, e.GetProperty("communityId").GetString()));
     }
 }
