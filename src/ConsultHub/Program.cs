@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
+using Telemed.ConsultHub.Api;
 using Telemed.ConsultHub.Demo;
 using Telemed.ConsultHub.Hosting;
 using Telemed.ConsultHub.Ingest;
@@ -61,9 +62,11 @@ if (hub.Demo)
 }
 
 builder.Services.AddHostedService<GatewayHostedService>();
+builder.AddTelemedApi(hub);
 
 WebApplication app = builder.Build();
 app.UseWebSockets();
+app.MapTelemedApi();
 // ECG streams from browsers and devices that can only speak HTTP(S): the TCP protocol's frames in binary messages.
 app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
 {
@@ -85,3 +88,6 @@ app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
     ecgStreams = new { port = gateway.EcgStreamEndPoint?.Port },
 }));
 await app.RunAsync();
+
+/// <summary>The entry point, public so WebApplicationFactory can host the hub in tests.</summary>
+public partial class Program;

@@ -9,7 +9,9 @@ using Telemed.Dicom.Files;
 using Telemed.Grains.Communities;
 using Telemed.Grains.Readers;
 using Telemed.Storage.Catalog;
+using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Accounts;
 
 namespace Telemed.ConsultHub.Demo;
 
@@ -21,7 +23,7 @@ namespace Telemed.ConsultHub.Demo;
 /// are invented. Device tokens are printed once and written to data/demo-credentials.txt.
 /// </summary>
 internal sealed partial class DemoSeed(
-    HubOptions hub, Func<CatalogDbContext> openCatalog, IGrainFactory grains, GatewayService gateway, ILogger<DemoSeed> logger) : IHostedService
+    HubOptions hub, Func<CatalogDbContext> openCatalog, IGrainFactory grains, GatewayService gateway, UserDirectory users, ILogger<DemoSeed> logger) : IHostedService
 {
     public const string CommunityId = "demo-county";
     public const string CountyHospital = "county-hospital";
@@ -46,7 +48,15 @@ internal sealed partial class DemoSeed(
         await using CatalogDbContext catalog = openCatalog();
         if (await catalog.Devices.AnyAsync(cancellationToken).ConfigureAwait(false))
         {
-            return; // seeded before (or a real installation): never touch existing data
+            // Seeded before (or a real installation): never touch existing data; a demo seeded before users existed
+            // gets its users now.
+            if (await catalog.Devices.AnyAsync(d => d.Id == "cart-dongcun-1", cancellationToken).ConfigureAwait(false)
+                && !await users.AnyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SeedUsersAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
         }
 
         await DefineCommunityAsync().ConfigureAwait(false);
@@ -56,6 +66,7 @@ internal sealed partial class DemoSeed(
         await catalog.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await gateway.Devices.ReloadAsync(cancellationToken).ConfigureAwait(false);
         await WriteCredentialsAsync(cartToken, cancellationToken).ConfigureAwait(false);
+        await SeedUsersAsync(cancellationToken).ConfigureAwait(false);
         await IngestSampleEcgsAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -129,6 +140,42 @@ internal sealed partial class DemoSeed(
         }
 
         LogCredentials(logger, text, path);
+    }
+
+    /// <summary>
+    /// One user per role with a random password, printed once and appended to data/demo-credentials.txt as lines
+    /// <c>user: ID  role: ROLE  institution: INSTITUTION  password: PASSWORD</c>. The readers reuse the reader ids.
+    /// </summary>
+    private async Task SeedUsersAsync(CancellationToken cancellationToken)
+    {
+        (string Id, string Name, UserRole Role, string Institution)[] people =
+        [
+            ("doc-dongcun-1", "赵医生 Dr Zhao (Dongcun Village 1 clinic)", UserRole.VillageDoctor, "village-dongcun-1"),
+            ("staff-dongcun", "孙护士 Nurse Sun (Dongcun Township)", UserRole.TownshipStaff, Dongcun),
+            ("card-wang", "王医生 Dr Wang (cardiology)", UserRole.Cardiologist, CountyHospital),
+            ("card-chen", "陈主任 Dr Chen (head of cardiology)", UserRole.Cardiologist, CountyHospital),
+            ("rad-liu", "刘医生 Dr Liu (radiology)", UserRole.Radiologist, CountyHospital),
+            ("admin-county", "周管理员 Admin Zhou", UserRole.CommunityAdmin, CountyHospital),
+            ("auditor-county", "吴审计 Auditor Wu", UserRole.Auditor, CountyHospital),
+        ];
+        var text = new StringBuilder().AppendLine("Demo users (sign in at POST /api/auth/login):");
+        foreach ((string id, string name, UserRole role, string institution) in people)
+        {
+            string password = PasswordPolicy.Generate();
+            if (await users.CreateAsync(new NewUser(id, name, role, CommunityId, institution, password), cancellationToken).ConfigureAwait(false))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"user: {id}  role: {role}  institution: {institution}  password: {password}");
+            }
+        }
+
+        string path = Path.Combine(hub.DataDirectory, "demo-credentials.txt");
+        await File.AppendAllTextAsync(path, text.ToString(), cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        LogCredentials(logger, text.ToString(), path);
     }
 
     /// <summary>The repository's synthetic ECGs, as if the Dongcun cart had sent them: they open demo cases.</summary>

@@ -28,9 +28,32 @@ public static class CatalogDatabase
     public static string SqliteConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Pooling = true, DefaultTimeout = 30 }.ToString();
 
-    /// <summary>Applies pending migrations; safe to call at every start.</summary>
-    public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default) =>
+    /// <summary>Applies pending migrations and the audit log's append-only triggers; safe to call at every start.</summary>
+    public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // Kept out of the migrations so that regenerating them cannot lose it. The triggers stop the application and
+        // casual SQL from changing the log; someone with the database file can drop them, which the hash chain catches.
+        string sql = context is PostgresCatalogDbContext ? PostgresAppendOnly : SqliteAppendOnly;
+        await context.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string SqliteAppendOnly = """
+        CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+        """;
+
+    private const string PostgresAppendOnly = """
+        CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$;
+        CREATE OR REPLACE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
+        FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+        CREATE OR REPLACE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+        """;
 
     /// <summary>Every new SQLite connection: WAL (readers never block the writer), FULL sync, foreign keys, busy wait.</summary>
     internal sealed class SqlitePragmas : DbConnectionInterceptor

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Telemed.Storage.Accounts;
+using Telemed.Storage.Audit;
 
 namespace Telemed.Storage.Catalog;
 
@@ -20,6 +22,12 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
     public DbSet<PendingIngestEvent> IngestOutbox => Set<PendingIngestEvent>();
+
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -117,6 +125,55 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             pending.HasIndex(e => e.EventKey).IsUnique();
             // The dispatcher's scan: what is due and not parked.
             pending.HasIndex(e => new { e.ParkedAtUtc, e.NextAttemptAtUtc });
+        });
+
+        modelBuilder.Entity<UserAccount>(user =>
+        {
+            user.ToTable("users");
+            user.HasKey(u => u.Id);
+            user.Property(u => u.Id).HasMaxLength(64);
+            user.Property(u => u.DisplayName).HasMaxLength(128);
+            user.Property(u => u.Role).HasConversion<string>().HasMaxLength(32);
+            user.Property(u => u.CommunityId).HasMaxLength(64);
+            user.Property(u => u.InstitutionId).HasMaxLength(64);
+            user.Property(u => u.PasswordHash).HasMaxLength(256);
+            user.HasIndex(u => u.CommunityId);
+        });
+
+        modelBuilder.Entity<ApiToken>(token =>
+        {
+            token.ToTable("api_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.UserId).HasMaxLength(64);
+            token.Property(t => t.Name).HasMaxLength(128);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.CreatedBy).HasMaxLength(64);
+            // Every bearer request finds its token by hash.
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.UserId);
+        });
+
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("audit_entries");
+            // The sequence number is the key and is assigned by the log, not the database: two writers that read the
+            // same tail collide here instead of forking the chain.
+            entry.HasKey(e => e.Sequence);
+            entry.Property(e => e.Sequence).ValueGeneratedNever();
+            // Unix milliseconds: ordered and comparable on every provider (SQLite cannot compare DateTimeOffset text).
+            entry.Property(e => e.At).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+            entry.Property(e => e.UserId).HasMaxLength(64);
+            entry.Property(e => e.CommunityId).HasMaxLength(64);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.Resource).HasMaxLength(256);
+            entry.Property(e => e.PatientId).HasMaxLength(64);
+            entry.Property(e => e.RemoteAddress).HasMaxLength(64);
+            entry.Property(e => e.Outcome).HasMaxLength(32);
+            entry.Property(e => e.PreviousHash).HasMaxLength(64);
+            entry.Property(e => e.Hash).HasMaxLength(64);
+            entry.HasIndex(e => new { e.CommunityId, e.Sequence });
+            entry.HasIndex(e => new { e.CommunityId, e.PatientId });
+            entry.HasIndex(e => new { e.CommunityId, e.UserId });
         });
     }
 }

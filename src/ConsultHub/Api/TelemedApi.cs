@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
+using Telemed.ConsultHub.Auth;
+using Telemed.ConsultHub.Hosting;
+
+namespace Telemed.ConsultHub.Api;
+
+/// <summary>
+/// The REST API under /api: every route requires a signed-in user (cookie or bearer token) except sign-in itself;
+/// scope is checked per request by <see cref="AccessScope"/>. OpenAPI document at /openapi/v1.json, Scalar UI at /scalar.
+/// </summary>
+public static class TelemedApi
+{
+    public static WebApplicationBuilder AddTelemedApi(this WebApplicationBuilder builder, HubOptions hub)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTelemedAuth(hub);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapTelemedApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+
+        RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization();
+        api.MapAuth();
+        api.MapTokens();
+        api.MapInstitutions();
+        api.MapUsers();
+        api.MapCases();
+        api.MapWorklist();
+        api.MapStudies();
+        api.MapAudit();
+        return app;
+    }
+}

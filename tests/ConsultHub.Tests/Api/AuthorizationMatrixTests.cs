@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using Telemed.Storage.Accounts;
+using Xunit;
+
+namespace Telemed.ConsultHub.Tests.Api;
+
+/// <summary>
+/// Each role × target (the caller's own institution, another institution of their community, an institution of another
+/// community) × endpoint → allowed or refused with 403 problem details. The expectations restate the rules
+/// here, independently of AccessScope: staff see their institution; readers their community; admins manage their
+/// community but read no patient data; auditors only the audit log; nobody crosses communities.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class AuthorizationMatrixTests(ApiHost host)
+{
+    public enum Target
+    {
+        OwnInstitution,
+        OtherInstitution,
+        OtherCommunity,
+    }
+
+    public enum Endpoint
+    {
+        ListStudies,
+        ReadCase,
+        ShowInstitution,
+        ListCommunityInstitutions,
+        CreateUser,
+        ListUsers,
+        ReadAudit,
+        VerifyAudit,
+        Worklist,
+    }
+
+    private static bool Allowed(UserRole role, Target target, Endpoint endpoint)
+    {
+        bool staff = role is UserRole.VillageDoctor or UserRole.TownshipStaff;
+        bool reader = role is UserRole.Cardiologist or UserRole.Radiologist;
+        bool inCommunity = target != Target.OtherCommunity;
+        return endpoint switch
+        {
+            Endpoint.ListStudies or Endpoint.ReadCase => (staff && target == Target.OwnInstitution) || (reader && inCommunity),
+            Endpoint.ShowInstitution => staff ? target == Target.OwnInstitution : inCommunity,
+            Endpoint.ListCommunityInstitutions => inCommunity, // staff get 200 with only their own institution
+            Endpoint.CreateUser => role == UserRole.CommunityAdmin && inCommunity,
+            Endpoint.ListUsers => role == UserRole.CommunityAdmin && inCommunity,
+            Endpoint.ReadAudit or Endpoint.VerifyAudit => role == UserRole.Auditor && inCommunity,
+            Endpoint.Worklist => reader,
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+    }
+
+    public static TheoryData<UserRole, Target, Endpoint> Matrix()
+    {
+        var data = new TheoryData<UserRole, Target, Endpoint>();
+        foreach (UserRole role in Enum.GetValues<UserRole>())
+        {
+            foreach (Target target in Enum.GetValues<Target>())
+            {
+                foreach (Endpoint endpoint in Enum.GetValues<Endpoint>())
+                {
+                    // Users, audit and worklist name no institution: a caller cannot aim them at another community.
+                    // That side is covered by Other_community_admin_and_reader_see_nothing_of_county_a.
+                    if (target != Target.OtherCommunity || endpoint is not (Endpoint.ListUsers or Endpoint.ReadAudit or Endpoint.VerifyAudit or Endpoint.Worklist))
+                    {
+                        data.Add(role, target, endpoint);
+                    }
+                }
+            }
+        }
+
+        return data;
+    }
+
+    private static string InstitutionFor(UserRole role, Target target) => target switch
+    {
+        Target.OwnInstitution => ApiHost.InstitutionOf(role),
+        Target.OtherInstitution => ApiHost.InstitutionOf(role) == ApiHost.TownA ? ApiHost.VillageA : ApiHost.TownA,
+        _ => ApiHost.TownB,
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Role_target_endpoint(UserRole role, Target target, Endpoint endpoint)
+    {
+        string institution = InstitutionFor(role, target);
+        string community = target == Target.OtherCommunity ? ApiHost.CommunityB : ApiHost.CommunityA;
+        using HttpClient client = host.ClientAs(ApiHost.UserOf(role));
+        using HttpResponseMessage response = endpoint switch
+        {
+            Endpoint.ListStudies => await client.GetAsync($"/api/studies?institution={institution}"),
+            Endpoint.ReadCase => await client.GetAsync($"/api/cases/{host.CaseAt[institution]}"),
+            Endpoint.ShowInstitution => await client.GetAsync($"/api/institutions/{institution}"),
+            Endpoint.ListCommunityInstitutions => await client.GetAsync($"/api/institutions?community={community}"),
+            Endpoint.CreateUser => await client.PostAsJsonAsync("/api/users", new
+            {
+                id = $"new-{role}-{target}".ToLowerInvariant(),
+                displayName = "New user",
+                role = "VillageDoctor",
+                institutionId = institution,
+                password = "a long enough password",
+            }),
+            Endpoint.ListUsers => await client.GetAsync("/api/users"),
+            Endpoint.ReadAudit => await client.GetAsync("/api/audit?limit=5"),
+            Endpoint.VerifyAudit => await client.GetAsync("/api/audit/verify"),
+            Endpoint.Worklist => await client.GetAsync("/api/worklist"),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+
+        if (Allowed(role, target, endpoint))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{role} {target} {endpoint}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            string body = await response.Content.ReadAsStringAsync();
+            switch (endpoint)
+            {
+                case Endpoint.ListStudies:
+                    Assert.Contains(ApiHost.PatientAt(institution), body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.ReadCase:
+                    Assert.Contains(host.CaseAt[institution].ToString(), body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.ListCommunityInstitutions:
+                    // Staff see only their own institution; everyone else the whole tree of their community.
+                    string[] ids = System.Text.Json.JsonDocument.Parse(body).RootElement.EnumerateArray()
+                        .Select(i => i.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+                    string[] expected = role is UserRole.VillageDoctor or UserRole.TownshipStaff
+                        ? [ApiHost.InstitutionOf(role)]
+                        : new[] { ApiHost.CountyA, ApiHost.TownA, ApiHost.VillageA }.Order(StringComparer.Ordinal).ToArray();
+                    Assert.Equal(expected, ids);
+                    break;
+                case Endpoint.CreateUser:
+                    Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    break;
+                case Endpoint.ListUsers:
+                    Assert.Contains("a-village-doctor", body, StringComparison.Ordinal);
+                    Assert.DoesNotContain("b-admin", body, StringComparison.Ordinal);
+                    break;
+                default:
+                    break;
+            }
+        }
+        else
+        {
+            await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task Other_community_admin_and_reader_see_nothing_of_county_a()
+    {
+        using HttpClient admin = host.ClientAs("b-admin");
+        string users = await admin.GetStringAsync("/api/users");
+        Assert.Contains("b-cardiologist", users, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-", users.Replace("b-a", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        await Problems.AssertProblemAsync(await admin.GetAsync($"/api/institutions?community={ApiHost.CommunityA}"), HttpStatusCode.Forbidden);
+
+        using HttpClient reader = host.ClientAs("b-cardiologist");
+        await Problems.AssertProblemAsync(await reader.GetAsync($"/api/cases/{host.CaseAt[ApiHost.TownA]}"), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await reader.GetAsync($"/api/studies?institution={ApiHost.CountyA}"), HttpStatusCode.Forbidden);
+        Assert.Contains(ApiHost.PatientAt(ApiHost.TownB), await reader.GetStringAsync($"/api/studies?institution={ApiHost.TownB}"), StringComparison.Ordinal);
+        string worklist = await reader.GetStringAsync("/api/worklist");
+        Assert.DoesNotContain("PAT-a-", worklist, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short", "password")]
+    [InlineData("a-admin-password-has-a-admin-in-it", "password")]
+    [InlineData("bad id!", "id")]
+    public async Task User_creation_enforces_the_password_policy_and_id_rules(string passwordOrId, string field)
+    {
+        using HttpClient admin = host.ClientAs("a-admin");
+        bool badId = field == "id";
+        using HttpResponseMessage response = await admin.PostAsJsonAsync("/api/users", new
+        {
+            id = badId ? passwordOrId : "a-admin",
+            role = "Auditor",
+            institutionId = ApiHost.CountyA,
+            password = badId ? "a long enough password" : passwordOrId,
+        });
+        await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_created_by_the_admin_can_sign_in_and_a_taken_id_is_a_conflict()
+    {
+        using HttpClient admin = host.ClientAs("a-admin");
+        var request = new { id = "a-new-radiologist", displayName = "Dr New", role = "Radiologist", institutionId = ApiHost.CountyA, password = "another long password" };
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users", request)).StatusCode);
+        await Problems.AssertProblemAsync(await admin.PostAsJsonAsync("/api/users", request), HttpStatusCode.Conflict);
+        using HttpClient client = host.CreateClient(new() { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login", new { user = "a-new-radiologist", password = "another long password" })).StatusCode);
+        Assert.Contains("\"Radiologist\"", await client.GetStringAsync("/api/me"), StringComparison.Ordinal);
+    }
+}
