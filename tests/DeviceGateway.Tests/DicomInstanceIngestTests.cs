@@ -68,7 +68,7 @@ public sealed class DicomInstanceIngestTests : IDisposable
     }
 
     [Fact]
-    public async Task Resend_of_the_same_bytes_succeeds_without_a_second_copy_or_event()
+    public async Task Resend_of_the_same_bytes_succeeds_without_a_second_copy_and_hands_the_same_object_on_again()
     {
         var sent = GatewayTestData.AsSent(GatewayTestData.Sample("ecg-normal-sinus-gb18030.dcm"));
 
@@ -78,9 +78,28 @@ public sealed class DicomInstanceIngestTests : IDisposable
         Assert.True(again.IsSuccess);
         Assert.Equal(InstanceOutcome.Duplicate, again.Outcome);
         Assert.Equal(first.Instance!.Id, again.Instance!.Id);
-        Assert.Single(sink.Raised);
+        Assert.Equal(2, sink.Raised.Count);
+        Assert.Equal(sink.Raised[0].BlobHash, sink.Raised[1].BlobHash);
+        Assert.Equal(sent.SopInstance, sink.Raised[1].SopInstanceUid);
         Assert.Single(BlobFiles());
         Assert.Single(await catalog.VersionsAsync(sent.SopInstance));
+    }
+
+    [Fact]
+    public async Task A_sink_failure_after_the_commit_fails_the_store_and_the_resend_reaches_the_sink()
+    {
+        var sent = GatewayTestData.AsSent(GatewayTestData.Sample("ecg-normal-sinus-gb18030.dcm"));
+        sink.FailNext = true;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Send(sent, chunk: 4096));
+        Assert.Empty(sink.Raised);
+        Assert.Single(await catalog.VersionsAsync(sent.SopInstance));
+
+        DicomIngestResult resent = await Send(sent, chunk: 4096);
+
+        Assert.True(resent.IsSuccess, resent.ErrorComment);
+        Assert.Equal(InstanceOutcome.Duplicate, resent.Outcome);
+        Assert.Equal(sent.SopInstance, Assert.Single(sink.Raised).SopInstanceUid);
     }
 
     [Fact]
@@ -193,8 +212,17 @@ public sealed class DicomInstanceIngestTests : IDisposable
     {
         public List<IngestedObject> Raised { get; } = [];
 
+        /// <summary>The next publish fails the way a grain call to a dead cluster node does.</summary>
+        public bool FailNext { get; set; }
+
         public ValueTask PublishAsync(IngestedObject ingested, CancellationToken cancellationToken)
         {
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new TimeoutException("the study's silo did not answer");
+            }
+
             lock (Raised)
             {
                 Raised.Add(ingested);

@@ -44,11 +44,22 @@ internal sealed partial class DemoSeed(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using CatalogDbContext catalog = openCatalog();
-        if (await catalog.Devices.AnyAsync(cancellationToken).ConfigureAwait(false))
+        // Cluster processes starting together take turns: the first seeds, the others then find the devices.
+        await using (await CatalogDatabase.LockAsync(catalog, "telemed.demo-seed", cancellationToken).ConfigureAwait(false))
         {
-            return; // seeded before (or a real installation): never touch existing data
-        }
+            if (await catalog.Devices.AnyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return; // seeded before (or a real installation): never touch existing data
+            }
 
+            await SeedAsync(catalog, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
         await DefineCommunityAsync().ConfigureAwait(false);
         string cartToken = DeviceTokens.NewToken();
         catalog.Devices.AddRange(Devices(cartToken));
@@ -58,8 +69,6 @@ internal sealed partial class DemoSeed(
         await WriteCredentialsAsync(cartToken, cancellationToken).ConfigureAwait(false);
         await IngestSampleEcgsAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task DefineCommunityAsync()
     {

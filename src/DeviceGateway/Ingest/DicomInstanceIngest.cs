@@ -90,11 +90,11 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
 
         if (recorded.Outcome == InstanceOutcome.Duplicate)
         {
+            // Published again: the first attempt may have failed after the catalog commit (the sink's cluster node
+            // died), and the device's resend is then the only chance to hand it on. Sinks treat a repeat as a no-op.
             LogDuplicate(logger, request.SopInstanceUid, request.SourceAeTitle);
-            return new DicomIngestResult(DicomIngestResult.Success, null, recorded.Outcome, recorded.Instance);
         }
-
-        if (recorded.Outcome == InstanceOutcome.NewVersion)
+        else if (recorded.Outcome == InstanceOutcome.NewVersion)
         {
             LogNewVersion(logger, request.SopInstanceUid, recorded.Instance.Version, request.SourceAeTitle, blob.Hash.Hex);
         }

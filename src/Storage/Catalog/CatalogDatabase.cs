@@ -28,9 +28,33 @@ public static class CatalogDatabase
     public static string SqliteConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Pooling = true, DefaultTimeout = 30 }.ToString();
 
-    /// <summary>Applies pending migrations; safe to call at every start.</summary>
-    public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default) =>
-        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Applies pending migrations; safe to call at every start, and from several processes of a cluster at once: on
+    /// PostgreSQL they take turns under <see cref="LockAsync"/>. EF Core's own migration lock is not enough there —
+    /// Npgsql's runs <c>CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory"</c> before <c>LOCK TABLE</c>, and two
+    /// concurrent creates of the same table can fail on PostgreSQL's catalog unique index.
+    /// </summary>
+    public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await using (await LockAsync(context, "telemed.catalog.migrate", cancellationToken).ConfigureAwait(false))
+        {
+            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Serialises a start-up step (migration, demo seed) across the processes sharing this catalog until the result is
+    /// disposed. On PostgreSQL a session advisory lock on a connection of its own, released by the server if the
+    /// process dies; a SQLite catalog belongs to one process, so there is nothing to take.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LockAsync(CatalogDbContext context, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context is PostgresCatalogDbContext
+            ? await PostgresAdvisoryLock.AcquireAsync(context.Database.GetConnectionString()!, name, cancellationToken).ConfigureAwait(false)
+            : NoLock.Instance;
+    }
 
     /// <summary>Every new SQLite connection: WAL (readers never block the writer), FULL sync, foreign keys, busy wait.</summary>
     internal sealed class SqlitePragmas : DbConnectionInterceptor
