@@ -15,12 +15,14 @@ internal sealed class HubProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private HubProcess(Process process, int dicomPort, int ecgPort, int httpPort)
+    private HubProcess(Process process, int dicomPort, int ecgPort, int httpPort, int siloPort, int gatewayPort)
     {
         this.process = process;
         DicomPort = dicomPort;
         EcgPort = ecgPort;
         HttpPort = httpPort;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -33,6 +35,13 @@ internal sealed class HubProcess : IAsyncDisposable
 
     public int HttpPort { get; }
 
+    public int SiloPort { get; }
+
+    /// <summary>Orleans client gateway port.</summary>
+    public int GatewayPort { get; }
+
+    public bool HasExited => process.HasExited;
+
     public string Output
     {
         get
@@ -44,7 +53,9 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartAsync(string dataDirectory)
+    /// <param name="dataDirectory">The hub's data directory (also its working directory).</param>
+    /// <param name="arguments">More command-line arguments, e.g. the cluster profile's.</param>
+    public static async Task<HubProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? arguments = null)
     {
         int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -54,17 +65,19 @@ internal sealed class HubProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (string arg in new[]
-        {
+        foreach (string arg in (string[])
+        [
             HubAssembly, "--data", dataDirectory, "--dicom-port", $"{dicom}", "--ecg-port", $"{ecg}",
             "--http", $"http://127.0.0.1:{http}", "--silo-port", $"{silo}", "--gateway-port", $"{gateway}",
-        })
+            .. arguments ?? [],
+        ])
         {
             start.ArgumentList.Add(arg);
         }
 
-        var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http);
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http, silo, gateway);
+        // Generous: several hubs may start at once on a loaded 2-core CI machine.
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
         return hub;
     }
 
