@@ -106,7 +106,9 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
                 () => Task.WhenAll(caseOfStudy.Values.Select(id => Retry(() => grains.GetGrain<ICaseGrain>(id).GetAsync()))),
                 all => all.All(v => v.Status == CaseStatus.Assigned),
                 "every case assigned", TimeSpan.FromSeconds(120),
-                all => string.Join(", ", all.GroupBy(v => v.Status).Select(g => $"{g.Count()} {g.Key}")));
+                all => string.Join(", ", all.GroupBy(v => v.Status).Select(g => $"{g.Count()} {g.Key}")) + "; waiting: " +
+                    string.Join(" | ", all.Where(v => v.Status != CaseStatus.Assigned).Take(3).Select(v =>
+                        $"{v.CaseId} {v.Priority} opened {v.OpenedAt:HH:mm:ss.fff}: {string.Join("; ", v.History.Select(h => $"{h.At:HH:mm:ss.fff} {h.Actor} {h.Action}"))}")));
 
             Dictionary<string, IReadOnlyList<WorklistEntry>> worklists = [];
             foreach (string reader in Readers)
