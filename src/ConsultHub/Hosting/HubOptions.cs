@@ -5,7 +5,8 @@ namespace Telemed.ConsultHub.Hosting;
 
 /// <summary>
 /// Where the hub keeps its data and which ports it listens on. Read from configuration section "Telemed" or the
-/// short command-line switches (<see cref="CommandLineSwitches"/>): <c>--data ./data --dicom-port 11112</c>.
+/// short command-line switches (<see cref="CommandLineSwitches"/>): <c>--data ./data --dicom-port 11112</c>. Embedded
+/// by default; <c>--cluster</c> switches to the <see cref="ClusterProfile"/> (section "Telemed:Cluster").
 /// </summary>
 public sealed record HubOptions
 {
@@ -26,7 +27,7 @@ public sealed record HubOptions
         ["--cluster-id"] = "Telemed:Cluster:ClusterId",
     };
 
-    /// <summary>Catalog database, blobs, ECG segments and the demo credentials file all live here.</summary>
+    /// <summary>The SQLite catalog, blobs (unless <see cref="BlobRoot"/> says otherwise), ECG segments and the demo credentials file.</summary>
     public string DataDirectory { get; init; } = "data";
 
     /// <summary>The web API and viewer; loopback by default so a fresh install is not exposed before it is configured.</summary>
