@@ -52,7 +52,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             "--cluster", "--redis", redis.ConnectionString, "--postgres", catalog, "--blobs", Path.Combine(root, "blobs"),
             "--cluster-id", cluster, "--Telemed:Cluster:ServiceId", cluster,
             // Declare a killed silo dead in seconds, and let open cases resubmit themselves to routing every 5 s.
-            "--Telemed:Cluster:ProbeTimeout", "00:00:02", "--Telemed:CaseCheckPeriod", "00:00:05",
+            "--Telemed:Cluster:ProbeTimeout", "00:00:03", "--Telemed:CaseCheckPeriod", "00:00:05",
             // The hubs run outside their content root (no appsettings.json): keep their logs to what matters.
             "--Logging:LogLevel:Default", "Warning",
         ];
