@@ -11,8 +11,15 @@ using Telemed.Storage.Orleans.Hosting;
 // The one process that runs everything in the embedded mode: the Orleans silo (localhost clustering, grain state and
 // reminders in the SQLite catalog), the device gateway (DICOM and ECG stream listeners) and HTTP. With --cluster
 // (ClusterProfile) several such processes form one cluster over Redis membership and a PostgreSQL catalog.
+// No reload-on-change of appsettings: its file watcher covers the whole content root recursively, and the data folder
+// (blob store, thousands of directories) usually lives there: an inotify watch per directory, and events for every blob.
 args = HubOptions.NormalizeArguments(args);
-WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+    // appsettings.json (log levels) is read from beside the program, wherever the hub is started from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.Configuration.AddCommandLine(args, HubOptions.CommandLineSwitches.ToDictionary());
 HubOptions hub = HubOptions.From(builder.Configuration);
 Directory.CreateDirectory(hub.DataDirectory);
@@ -40,6 +47,9 @@ builder.Services.AddSingleton(services => new GatewayService(new Telemed.DeviceG
     EcgStreamEndPoint = new IPEndPoint(IPAddress.Any, hub.EcgStreamPort),
     BlobRoot = hub.BlobRoot,
     EcgSegmentRoot = Path.Combine(hub.DataDirectory, "ecg-streams"),
+    DicomServerCertificate = DicomTlsFiles.ServerCertificate(hub),
+    DicomClientCertificates = hub.DicomTlsClientCertificates,
+    DicomTrustedClientCertificates = DicomTlsFiles.TrustedClients(hub),
 }, openCatalog, services.GetRequiredService<IIngestSink>(), services.GetRequiredService<ILoggerFactory>()));
 if (hub.Demo)
 {
@@ -59,6 +69,8 @@ app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
         return Results.Problem("an ECG stream is a WebSocket carrying the frames of docs/protocols/ecg-stream.md", statusCode: 400);
     }
 
+    // The session ends the WebSocket with a close handshake; disposing a Closed WebSocket leaves the connection to
+    // close gracefully (only an Aborted one makes ASP.NET Core abort it, dropping unsent frames).
     using System.Net.WebSockets.WebSocket socket = await http.WebSockets.AcceptWebSocketAsync();
     await gateway.EcgStreams.HandleWebSocketAsync(socket, http.Connection.RemoteIpAddress?.ToString() ?? "?", http.RequestAborted);
     return Results.Empty;
@@ -66,7 +78,7 @@ app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
 app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
 {
     status = "ok",
-    dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port },
+    dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port, tls = gateway.DicomTls },
     ecgStreams = new { port = gateway.EcgStreamEndPoint?.Port },
 }));
 await app.RunAsync();

@@ -53,9 +53,8 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="dataDirectory">The hub's data directory (also its working directory).</param>
-    /// <param name="arguments">More command-line arguments, e.g. the cluster profile's.</param>
-    public static async Task<HubProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? arguments = null)
+    /// <summary>Starts the hub on free ports; <paramref name="tls"/> is how to reach its DICOM port when started with TLS options in <paramref name="extraArguments"/>.</summary>
+    public static async Task<HubProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? extraArguments = null, DicomTlsClientOptions? tls = null)
     {
         int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -65,19 +64,20 @@ internal sealed class HubProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (string arg in (string[])
+        string[] arguments =
         [
             HubAssembly, "--data", dataDirectory, "--dicom-port", $"{dicom}", "--ecg-port", $"{ecg}",
             "--http", $"http://127.0.0.1:{http}", "--silo-port", $"{silo}", "--gateway-port", $"{gateway}",
-            .. arguments ?? [],
-        ])
+            .. extraArguments ?? [],
+        ];
+        foreach (string arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
 
         var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http, silo, gateway);
         // Generous: several hubs may start at once on a loaded 2-core CI machine.
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180));
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), tls);
         return hub;
     }
 
@@ -99,7 +99,7 @@ internal sealed class HubProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, DicomTlsClientOptions? tls)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -111,12 +111,13 @@ internal sealed class HubProcess : IAsyncDisposable
 
             try
             {
-                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED") == 0)
+                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0)
                 {
                     return;
                 }
             }
-            catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException)
+            catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException
+                or System.Security.Authentication.AuthenticationException)
             {
                 // not listening yet, or the demo devices are not registered yet
             }

@@ -63,8 +63,10 @@ public sealed class GatewayToCaseTests : SiloTest
         // The data set starts after the preamble, "DICM" and the file meta group (its length is in (0002,0000)).
         int datasetStart = 144 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(140, 4));
         string sopInstance = file.Dataset.GetUid(DicomDictionary.GetTag("SOPInstanceUID"));
+        var dispatcher = new IngestEventDispatcher(new IngestOutbox(() => CatalogDatabase.OpenSqlite(DatabasePath)), new GrainIngestSink(Grains),
+            NullLogger<IngestEventDispatcher>.Instance);
         var ingest = new DicomInstanceIngest(new BlobStore(BlobsPath), new InstanceCatalog(() => CatalogDatabase.OpenSqlite(DatabasePath)),
-            new GrainIngestSink(Grains), NullLogger<DicomInstanceIngest>.Instance);
+            dispatcher, NullLogger<DicomInstanceIngest>.Instance);
         var pipe = new Pipe();
         Task<DicomIngestResult> ingesting = ingest.IngestAsync(new DicomIngestRequest
         {

@@ -103,4 +103,32 @@ public sealed class IngestTests : SiloTest
         await Assert.ThrowsAsync<ArgumentException>(async () => await sink.PublishAsync(Ecg("1.2.3.400") with { InstitutionId = "nowhere" }, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(async () => await sink.PublishAsync(Ecg("1.2.3.500") with { InstitutionId = null }, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task The_same_object_delivered_again_finds_its_case_and_repeats_nothing()
+    {
+        await County.DefineAsync(Grains);
+        var sink = new GrainIngestSink(Grains);
+        IngestedObject ecg = Ecg("1.2.3.600", "StElevation");
+        IStudyGrain study = Grains.GetGrain<IStudyGrain>("1.2.3.600");
+
+        IngestOutcome first = await study.IngestAsync(GrainIngestSink.ToItem(ecg));
+        CaseView opened = await Grains.GetGrain<ICaseGrain>(first.CaseId).GetAsync();
+        // The outbox redelivers after a lost answer or a crash, possibly while another attempt is still running.
+        IngestOutcome again = await study.IngestAsync(GrainIngestSink.ToItem(ecg));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sink.PublishAsync(ecg, CancellationToken.None).AsTask()));
+        CaseView after = await Grains.GetGrain<ICaseGrain>(first.CaseId).GetAsync();
+
+        Assert.True(first.OpenedCase);
+        Assert.False(again.OpenedCase);
+        Assert.Equal(first.CaseId, again.CaseId);
+        Assert.Equal(CasePriority.Stat, again.Priority);
+        Assert.Equal(first.CaseId, await study.GetCaseAsync());
+        // Routing may add its own entries meanwhile; what ingest records (opening, raising) appears once.
+        static bool FromIngest(CaseHistoryEntry h) => h.Action == "opened" || h.Action.StartsWith("priority raised", StringComparison.Ordinal);
+        Assert.Equal(opened.History.Where(FromIngest), after.History.Where(FromIngest));
+        Assert.Single(after.History, h => h.Action == "opened");
+        Assert.Equal(CasePriority.Stat, after.Priority);
+        Assert.Equal(opened.SlaDueAt, after.SlaDueAt);
+    }
 }

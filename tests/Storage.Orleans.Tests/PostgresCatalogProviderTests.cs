@@ -60,4 +60,13 @@ public sealed class PostgresCatalogProviderTests(PostgresServer server) : IClass
 
     [PostgresFact]
     public async Task Reminders_Services_do_not_see_each_others_reminders() => await ReminderTableScenarios.Services_do_not_see_each_others_reminders(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task IngestOutbox_An_instance_and_its_announcement_commit_together_and_a_duplicate_announces_nothing() => await IngestOutboxScenarios.An_instance_and_its_announcement_commit_together_and_a_duplicate_announces_nothing(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task IngestOutbox_An_announcement_that_cannot_be_queued_leaves_no_instance() => await IngestOutboxScenarios.An_announcement_that_cannot_be_queued_leaves_no_instance(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task IngestOutbox_Failed_events_wait_parked_ones_are_set_aside_and_delivered_ones_go() => await IngestOutboxScenarios.Failed_events_wait_parked_ones_are_set_aside_and_delivered_ones_go(await server.CreateCatalogAsync());
 }

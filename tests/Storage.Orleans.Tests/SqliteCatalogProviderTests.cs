@@ -52,4 +52,13 @@ public sealed class SqliteCatalogProviderTests : IDisposable
 
     [Fact]
     public async Task Reminders_Services_do_not_see_each_others_reminders() => await ReminderTableScenarios.Services_do_not_see_each_others_reminders(await Catalog());
+
+    [Fact]
+    public async Task IngestOutbox_An_instance_and_its_announcement_commit_together_and_a_duplicate_announces_nothing() => await IngestOutboxScenarios.An_instance_and_its_announcement_commit_together_and_a_duplicate_announces_nothing(await Catalog());
+
+    [Fact]
+    public async Task IngestOutbox_An_announcement_that_cannot_be_queued_leaves_no_instance() => await IngestOutboxScenarios.An_announcement_that_cannot_be_queued_leaves_no_instance(await Catalog());
+
+    [Fact]
+    public async Task IngestOutbox_Failed_events_wait_parked_ones_are_set_aside_and_delivered_ones_go() => await IngestOutboxScenarios.Failed_events_wait_parked_ones_are_set_aside_and_delivered_ones_go(await Catalog());
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Telemed.Dicom.Network;
 
 namespace Telemed.ConsultHub.Hosting;
 
 /// <summary>
 /// Where the hub keeps its data and which ports it listens on. Read from configuration section "Telemed" or the
-/// short command-line switches (<see cref="CommandLineSwitches"/>): <c>--data ./data --dicom-port 11112</c>. Embedded
-/// by default; <c>--cluster</c> switches to the <see cref="ClusterProfile"/> (section "Telemed:Cluster").
+/// short command-line switches (<see cref="CommandLineSwitches"/>): <c>--data ./data --dicom-port 11112</c>; TLS on the
+/// DICOM port with <c>--dicom-tls-cert hub.pem --dicom-tls-key hub.key [--dicom-tls-clients Required --dicom-tls-trust devices.pem]</c>.
+/// Embedded by default; <c>--cluster</c> switches to the <see cref="ClusterProfile"/> (section "Telemed:Cluster").
 /// </summary>
 public sealed record HubOptions
 {
@@ -25,6 +27,11 @@ public sealed record HubOptions
         ["--redis"] = "Telemed:Cluster:Redis",
         ["--postgres"] = "Telemed:Cluster:Postgres",
         ["--cluster-id"] = "Telemed:Cluster:ClusterId",
+        ["--dicom-tls-cert"] = "Telemed:DicomTlsCertificate",
+        ["--dicom-tls-key"] = "Telemed:DicomTlsKey",
+        ["--dicom-tls-password"] = "Telemed:DicomTlsPassword",
+        ["--dicom-tls-clients"] = "Telemed:DicomTlsClientCertificates",
+        ["--dicom-tls-trust"] = "Telemed:DicomTlsTrustedClients",
     };
 
     /// <summary>The SQLite catalog, blobs (unless <see cref="BlobRoot"/> says otherwise), ECG segments and the demo credentials file.</summary>
@@ -54,6 +61,24 @@ public sealed record HubOptions
 
     /// <summary>Set in the cluster profile (<c>--cluster</c>): Redis membership, PostgreSQL catalog; null when embedded.</summary>
     public ClusterProfile? Cluster { get; init; }
+
+    /// <summary>
+    /// Server certificate for TLS on the DICOM port (PS3.15 §B.1): a PEM certificate (key in <see cref="DicomTlsKey"/>
+    /// or in the same file) or a PKCS#12 file (.pfx, .p12). Null, the default, keeps plain TCP.
+    /// </summary>
+    public string? DicomTlsCertificate { get; init; }
+
+    /// <summary>PEM private key of <see cref="DicomTlsCertificate"/> when it is in a file of its own.</summary>
+    public string? DicomTlsKey { get; init; }
+
+    /// <summary>Password of the PKCS#12 file or the encrypted PEM key; better set as Telemed__DicomTlsPassword than on the command line.</summary>
+    public string? DicomTlsPassword { get; init; }
+
+    /// <summary>Whether devices must present a certificate over TLS: None, Optional or Required.</summary>
+    public DicomClientCertificatePolicy DicomTlsClientCertificates { get; init; } = DicomClientCertificatePolicy.None;
+
+    /// <summary>PEM file of the anchors device certificates must chain to; null: the system trust store.</summary>
+    public string? DicomTlsTrustedClients { get; init; }
 
     public string CatalogPath => Path.Combine(DataDirectory, "catalog.db");
 
@@ -90,7 +115,7 @@ public sealed record HubOptions
         IConfigurationSection section = configuration.GetSection("Telemed");
         var defaults = new HubOptions();
         string data = Path.GetFullPath(section["DataDirectory"] ?? defaults.DataDirectory);
-        return new HubOptions
+        var options = new HubOptions
         {
             DataDirectory = data,
             BlobRoot = Path.GetFullPath(section["BlobRoot"] ?? data),
@@ -102,7 +127,38 @@ public sealed record HubOptions
             SiloPort = Int(section, "SiloPort", defaults.SiloPort),
             OrleansGatewayPort = Int(section, "OrleansGatewayPort", defaults.OrleansGatewayPort),
             Demo = !bool.TryParse(section["Demo"], out bool demo) || demo,
+            DicomTlsCertificate = FullPathOrNull(section["DicomTlsCertificate"]),
+            DicomTlsKey = FullPathOrNull(section["DicomTlsKey"]),
+            DicomTlsPassword = section["DicomTlsPassword"],
+            DicomTlsClientCertificates = ClientCertificates(section),
+            DicomTlsTrustedClients = FullPathOrNull(section["DicomTlsTrustedClients"]),
         };
+        if (options.DicomTlsCertificate is null && (options.DicomTlsKey, options.DicomTlsTrustedClients) != (null, null))
+        {
+            throw new InvalidOperationException("Telemed:DicomTlsKey and Telemed:DicomTlsTrustedClients need Telemed:DicomTlsCertificate (--dicom-tls-cert)");
+        }
+
+        if (options.DicomTlsCertificate is null && options.DicomTlsClientCertificates != DicomClientCertificatePolicy.None)
+        {
+            throw new InvalidOperationException("Telemed:DicomTlsClientCertificates needs Telemed:DicomTlsCertificate (--dicom-tls-cert)");
+        }
+
+        return options;
+    }
+
+    private static string? FullPathOrNull(string? path) => string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path);
+
+    private static DicomClientCertificatePolicy ClientCertificates(IConfigurationSection section)
+    {
+        string? text = section["DicomTlsClientCertificates"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DicomClientCertificatePolicy.None;
+        }
+
+        return Enum.TryParse(text, ignoreCase: true, out DicomClientCertificatePolicy policy) && Enum.IsDefined(policy)
+            ? policy
+            : throw new InvalidOperationException($"Telemed:DicomTlsClientCertificates must be None, Optional or Required, not '{text}'");
     }
 
     internal static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback)

@@ -5,8 +5,9 @@ namespace Telemed.ConsultHub.Ingest;
 
 /// <summary>
 /// Hands every ingested object to its study's grain, which opens or joins the case. It lives in the host, which
-/// composes the gateway and the grains, so neither knows the other. An object
-/// without an institution cannot be routed and is refused here, after it is already durable.
+/// composes the gateway and the grains, so neither knows the other. An object without an institution cannot be
+/// routed and is refused here (<see cref="ArgumentException"/>) after it is already durable: the gateway's outbox
+/// parks its event with the error. Redeliveries are harmless: the study grain recognises an object it has.
 /// </summary>
 public sealed class GrainIngestSink(IGrainFactory grains) : IIngestSink
 {

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Telemed.Dicom.Network;
+using Telemed.Storage.Catalog;
 
 namespace Telemed.DeviceGateway.Hosting;
 
@@ -22,4 +25,26 @@ public sealed record GatewayOptions
 
     /// <summary>Idle timeout of a DICOM association before it is aborted.</summary>
     public TimeSpan DicomIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Retries of "ingested" events the sink did not take.</summary>
+    public Ingest.IngestDispatchOptions IngestDispatch { get; init; } = new();
+
+    /// <summary>
+    /// With a certificate (and its private key) the DICOM port speaks TLS only (PS3.15 §B.1); null keeps plain TCP,
+    /// the default, since most township modalities cannot do TLS.
+    /// </summary>
+    public X509Certificate2? DicomServerCertificate { get; init; }
+
+    /// <summary>Whether devices must present a certificate over TLS; only meaningful with <see cref="DicomServerCertificate"/>.</summary>
+    public DicomClientCertificatePolicy DicomClientCertificates { get; init; } = DicomClientCertificatePolicy.None;
+
+    /// <summary>Anchors device certificates must chain to; empty: the system trust store.</summary>
+    public X509Certificate2Collection DicomTrustedClientCertificates { get; init; } = [];
+
+    /// <summary>
+    /// Where a device listens for storage commitment results it no longer waits for on its own association
+    /// (PS3.4 §J.3.3). The registry keeps no callback port, so by default results go only on the requesting
+    /// association while it is open; a requester that released before the answer asks again.
+    /// </summary>
+    public Func<Device, DicomPeer?>? CommitmentRequesterOf { get; init; }
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Telemed.DeviceGateway.Commitment;
 using Telemed.DeviceGateway.Devices;
 using Telemed.DeviceGateway.EcgStreams.Live;
 using Telemed.DeviceGateway.EcgStreams.Server;
 using Telemed.DeviceGateway.Ingest;
+using Telemed.DeviceGateway.Worklist;
 using Telemed.Dicom.Network;
 using Telemed.Storage.Blobs;
 using Telemed.Storage.Catalog;
@@ -10,14 +12,16 @@ using Telemed.Storage.Catalog;
 namespace Telemed.DeviceGateway.Hosting;
 
 /// <summary>
-/// The device-facing side of the hub: the DICOM listener (C-ECHO, C-STORE into durable ingest, registered devices
-/// only) and the ECG stream listener, over one blob store and catalog. The host starts it and stops it.
+/// The device-facing side of the hub: the DICOM listener (C-ECHO, C-STORE into durable ingest, Modality Worklist
+/// C-FIND and Storage Commitment for the device's own institution, registered devices only, plain TCP or TLS) and
+/// the ECG stream listener, over one blob store and catalog. The host starts it and stops it.
 /// </summary>
 public sealed partial class GatewayService : IAsyncDisposable
 {
     private readonly GatewayOptions options;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
+    private readonly Func<CatalogDbContext> openCatalog;
     private DicomServer? dicom;
     private EcgStreamListener? ecg;
 
@@ -29,10 +33,16 @@ public sealed partial class GatewayService : IAsyncDisposable
         this.loggers = loggers;
         logger = loggers.CreateLogger<GatewayService>();
         Blobs = new BlobStore(options.BlobRoot);
+        this.openCatalog = openCatalog;
         Devices = new DeviceRegistry(openCatalog);
-        Ingest = new DicomInstanceIngest(Blobs, new InstanceCatalog(openCatalog), sink, loggers.CreateLogger<DicomInstanceIngest>());
+        Outbox = new IngestOutbox(openCatalog);
+        // Every announcement goes through the outbox: DICOM instances queue it in their catalog transaction, finished
+        // ECG recordings through the dispatcher as their sink.
+        Dispatcher = new IngestEventDispatcher(Outbox, sink, loggers.CreateLogger<IngestEventDispatcher>(), options.IngestDispatch);
+        Ingest = new DicomInstanceIngest(Blobs, new InstanceCatalog(openCatalog), Dispatcher, loggers.CreateLogger<DicomInstanceIngest>());
+        Worklist = new ModalityWorklist(openCatalog);
         EcgStreams = new EcgStreamServer(new EcgStreamServerOptions { SegmentRoot = options.EcgSegmentRoot },
-            new CatalogEcgDeviceAuthenticator(Devices), Blobs, sink, liveObserver, loggers.CreateLogger<EcgStreamServer>());
+            new CatalogEcgDeviceAuthenticator(Devices), Blobs, Dispatcher, liveObserver, loggers.CreateLogger<EcgStreamServer>());
     }
 
     public BlobStore Blobs { get; }
@@ -40,6 +50,13 @@ public sealed partial class GatewayService : IAsyncDisposable
     public DeviceRegistry Devices { get; }
 
     public DicomInstanceIngest Ingest { get; }
+
+    /// <summary>"Ingested" events not yet handed to the sink (parked ones included).</summary>
+    public IngestOutbox Outbox { get; }
+
+    public IngestEventDispatcher Dispatcher { get; }
+
+    public ModalityWorklist Worklist { get; }
 
     public EcgStreamServer EcgStreams { get; }
 
@@ -51,13 +68,25 @@ public sealed partial class GatewayService : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Devices.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        // In the background: events an earlier run left queued are delivered while devices already connect.
+        Dispatcher.Start();
         dicom = new DicomServer(new DicomServerOptions
         {
             AeTitle = options.AeTitle,
             EndPoint = options.DicomEndPoint,
             // Large P-DATA PDUs: fewer headers and wake-ups per 15 MB image; DCMTK sends up to 128 KiB.
             Association = DicomAssociationOptions.Default with { MaxPduLength = 128 * 1024, IdleTimeout = options.DicomIdleTimeout },
-        }, new GatewayStoreHandler(Ingest, Devices), new DeviceAssociationPolicy(Devices, loggers.CreateLogger<DeviceAssociationPolicy>()));
+            StorageCommitment = new StorageCommitmentOptions { ResolveRequester = CommitmentRequester },
+            ServerCertificate = options.DicomServerCertificate,
+            ClientCertificates = options.DicomClientCertificates,
+            TrustedClientCertificates = options.DicomTrustedClientCertificates,
+        }, new DicomServices
+        {
+            Store = new GatewayStoreHandler(Ingest, Devices),
+            Find = new WorklistFindHandler(Worklist, Devices),
+            StorageCommitment = new CatalogStorageCommitmentHandler(openCatalog, Blobs, Devices),
+            Policy = new DeviceAssociationPolicy(Devices, loggers.CreateLogger<DeviceAssociationPolicy>()),
+        });
         dicom.AssociationEnded += (_, outcome) => LogAssociation(logger, outcome);
         dicom.Start();
         if (options.EcgStreamEndPoint is not null)
@@ -65,8 +94,11 @@ public sealed partial class GatewayService : IAsyncDisposable
             ecg = EcgStreamListener.Start(EcgStreams, options.EcgStreamEndPoint, loggers.CreateLogger<EcgStreamListener>());
         }
 
-        LogStarted(logger, options.AeTitle, dicom.LocalEndPoint, ecg?.LocalEndPoint);
+        LogStarted(logger, options.AeTitle, dicom.LocalEndPoint, DicomTls ? "TLS" : "plain TCP", ecg?.LocalEndPoint);
     }
+
+    /// <summary>The DICOM listener speaks TLS only (a server certificate is configured).</summary>
+    public bool DicomTls => options.DicomServerCertificate is not null;
 
     public async Task StopAsync()
     {
@@ -79,6 +111,8 @@ public sealed partial class GatewayService : IAsyncDisposable
         {
             await ecg.DisposeAsync().ConfigureAwait(false);
         }
+
+        await Dispatcher.StopAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -88,10 +122,17 @@ public sealed partial class GatewayService : IAsyncDisposable
         {
             await dicom.DisposeAsync().ConfigureAwait(false);
         }
+
+        await Dispatcher.DisposeAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "device gateway: DICOM AE {AeTitle} on {DicomEndPoint}, ECG streams on {EcgEndPoint}")]
-    private static partial void LogStarted(ILogger logger, string aeTitle, System.Net.IPEndPoint dicomEndPoint, System.Net.IPEndPoint? ecgEndPoint);
+    private DicomPeer? CommitmentRequester(StorageCommitmentRequest request) =>
+        options.CommitmentRequesterOf is { } resolve && Devices.FindByAeTitle(request.CallingAeTitle) is { Enabled: true } device
+            ? resolve(device)
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "device gateway: DICOM AE {AeTitle} on {DicomEndPoint} ({DicomTransport}), ECG streams on {EcgEndPoint}")]
+    private static partial void LogStarted(ILogger logger, string aeTitle, System.Net.IPEndPoint dicomEndPoint, string dicomTransport, System.Net.IPEndPoint? ecgEndPoint);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "association ended: {Outcome}")]
     private static partial void LogAssociation(ILogger logger, AssociationOutcome outcome);

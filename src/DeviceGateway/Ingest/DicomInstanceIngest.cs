@@ -17,8 +17,10 @@ namespace Telemed.DeviceGateway.Ingest;
 /// whole in memory), the header is parsed and checked against what the sender declared, the blob is fsynced and
 /// renamed, the catalog row committed, and only then is success returned — so a device may delete its copy.
 /// The same instance with the same bytes again is a success that adds nothing; with other bytes both are kept.
+/// The "ingested" event is queued in the outbox in the catalog row's own transaction, so success implies the event
+/// is durable; it is then handed on at once, and retried by <see cref="IngestEventDispatcher"/> if that fails.
 /// </summary>
-public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog catalog, IIngestSink sink, ILogger<DicomInstanceIngest> logger)
+public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog catalog, IngestEventDispatcher dispatcher, ILogger<DicomInstanceIngest> logger)
 {
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -78,10 +80,13 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
 
         StoredBlob blob;
         RecordedInstance recorded;
+        IngestedObject? ingested = null;
         try
         {
             blob = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-            recorded = await catalog.RecordAsync(Row(request, header.Dataset, blob), cancellationToken).ConfigureAwait(false);
+            // Built only when the bytes are new (a duplicate announces nothing), once even if the insert is retried.
+            recorded = await catalog.RecordAsync(Row(request, header.Dataset, blob),
+                row => dispatcher.ToPending(ingested ??= Ingested(row, header)), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException)
         {
@@ -90,16 +95,20 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
 
         if (recorded.Outcome == InstanceOutcome.Duplicate)
         {
-            // Published again: the first attempt may have failed after the catalog commit (the sink's cluster node
-            // died), and the device's resend is then the only chance to hand it on. Sinks treat a repeat as a no-op.
             LogDuplicate(logger, request.SopInstanceUid, request.SourceAeTitle);
+            return new DicomIngestResult(DicomIngestResult.Success, null, recorded.Outcome, recorded.Instance);
         }
-        else if (recorded.Outcome == InstanceOutcome.NewVersion)
+
+        if (recorded.Outcome == InstanceOutcome.NewVersion)
         {
             LogNewVersion(logger, request.SopInstanceUid, recorded.Instance.Version, request.SourceAeTitle, blob.Hash.Hex);
         }
 
-        await sink.PublishAsync(Ingested(recorded.Instance, header), cancellationToken).ConfigureAwait(false);
+        if (recorded.Announcement is not null && ingested is not null)
+        {
+            dispatcher.DeliverSoon(recorded.Announcement, ingested);
+        }
+
         return new DicomIngestResult(DicomIngestResult.Success, null, recorded.Outcome, recorded.Instance);
     }
 

@@ -9,7 +9,7 @@ public enum IngestedKind
 
 /// <summary>
 /// An object that is now durable in the hub (blob fsynced, catalog row committed), with the metadata the case
-/// workflow routes by. Raised once per stored version; a resend of the same bytes raises nothing.
+/// workflow routes by. Raised for each stored version (delivered at least once); a resend of the same bytes raises nothing.
 /// </summary>
 public sealed record IngestedObject
 {

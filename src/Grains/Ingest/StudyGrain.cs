@@ -13,14 +13,23 @@ internal sealed class StudyGrain(
         ArgumentNullException.ThrowIfNull(item);
         string objectKey = item.SopInstanceUid is { } sop ? $"{sop}:{item.BlobHash}" : item.BlobHash;
         CasePriority priority = PriorityOf(item);
-        if (!state.State.Objects.Contains(objectKey))
+        // Delivery is at least once (the gateway's outbox retries until it hears back), so the same object may come
+        // again: it is recognised by SOP Instance UID and blob hash and changes nothing.
+        bool known = state.State.Objects.Contains(objectKey);
+        if (!known)
         {
             state.State.Objects.Add(objectKey);
         }
 
         if (state.State.CaseId is { } existing && state.State.CaseOpened)
         {
-            await state.WriteStateAsync();
+            if (!known)
+            {
+                await state.WriteStateAsync();
+            }
+
+            // Raising is itself idempotent (never lowers, records nothing when unchanged); asking again for a known
+            // object completes a raise that a crash cut off after the write above.
             ICaseGrain joined = GrainFactory.GetGrain<ICaseGrain>(existing);
             await joined.RaisePriorityAsync(priority, item.DeviceId ?? "ingest", $"ECG analysis: {string.Join(", ", item.EcgFlags ?? [])}");
             return new IngestOutcome(existing, false, (await joined.GetAsync()).Priority);

@@ -44,6 +44,7 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
             catalog.GrainStates.Add(new GrainStateRecord { StateName = stateName, GrainId = id, Json = text, Version = 1, UpdatedAtUtc = now });
             try
             {
+                using CatalogWriteLease turn = await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false);
                 await catalog.SaveChangesAsync().ConfigureAwait(false);
             }
             catch (DbUpdateException e)
@@ -59,12 +60,17 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
 
         long expected = VersionOf(grainState.ETag, stateName, id);
         long next = expected + 1;
-        int updated = await catalog.GrainStates
+        int updated;
+        using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
+        {
+            updated = await catalog.GrainStates
             .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(g => g.Json, text)
                 .SetProperty(g => g.Version, next)
                 .SetProperty(g => g.UpdatedAtUtc, now)).ConfigureAwait(false);
+        }
+
         if (updated == 0)
         {
             throw new InconsistentStateException($"{stateName} of {id} changed since it was read (ETag {grainState.ETag})",
@@ -82,9 +88,14 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
         {
             long expected = VersionOf(grainState.ETag, stateName, id);
             await using CatalogDbContext catalog = openCatalog();
-            int deleted = await catalog.GrainStates
-                .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
-                .ExecuteDeleteAsync().ConfigureAwait(false);
+            int deleted;
+            using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
+            {
+                deleted = await catalog.GrainStates
+                    .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
+                    .ExecuteDeleteAsync().ConfigureAwait(false);
+            }
+
             if (deleted == 0)
             {
                 throw new InconsistentStateException($"{stateName} of {id} changed since it was read (ETag {grainState.ETag})",

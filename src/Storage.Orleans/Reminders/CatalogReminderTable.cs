@@ -69,7 +69,11 @@ public sealed class CatalogReminderTable(Func<CatalogDbContext> openCatalog, IOp
             row.Version++;
             try
             {
-                await catalog.SaveChangesAsync().ConfigureAwait(false);
+                using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
+                {
+                    await catalog.SaveChangesAsync().ConfigureAwait(false);
+                }
+
                 return ETagOf(row.Version);
             }
             catch (DbUpdateException) when (attempt < 3)
@@ -88,10 +92,13 @@ public sealed class CatalogReminderTable(Func<CatalogDbContext> openCatalog, IOp
         }
 
         await using CatalogDbContext catalog = openCatalog();
-        int deleted = await catalog.Reminders
-            .Where(r => r.ServiceId == serviceId && r.GrainId == id && r.ReminderName == reminderName && r.Version == version)
-            .ExecuteDeleteAsync().ConfigureAwait(false);
-        return deleted == 1;
+        using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
+        {
+            int deleted = await catalog.Reminders
+                .Where(r => r.ServiceId == serviceId && r.GrainId == id && r.ReminderName == reminderName && r.Version == version)
+                .ExecuteDeleteAsync().ConfigureAwait(false);
+            return deleted == 1;
+        }
     }
 
     public async Task TestOnlyClearTable()

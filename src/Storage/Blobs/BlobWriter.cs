@@ -10,11 +10,15 @@ namespace Telemed.Storage.Blobs;
 /// </summary>
 public sealed class BlobWriter : IAsyncDisposable, IDisposable
 {
+    /// <summary>How much may sit dirty in the page cache before its write-back is started (see <see cref="Writeback"/>).</summary>
+    private const long WritebackChunk = 4 << 20;
+
     private readonly BlobStore store;
     private readonly string tempPath;
     private readonly SafeFileHandle handle;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private bool finished;
+    private long writebackStarted;
 
     internal BlobWriter(BlobStore store, string tempPath)
     {
@@ -33,6 +37,7 @@ public sealed class BlobWriter : IAsyncDisposable, IDisposable
         hash.AppendData(bytes);
         RandomAccess.Write(handle, bytes, Length);
         Length += bytes.Length;
+        StartWritebackIfDue();
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
@@ -41,6 +46,16 @@ public sealed class BlobWriter : IAsyncDisposable, IDisposable
         hash.AppendData(bytes.Span);
         await RandomAccess.WriteAsync(handle, bytes, Length, cancellationToken).ConfigureAwait(false);
         Length += bytes.Length;
+        StartWritebackIfDue();
+    }
+
+    private void StartWritebackIfDue()
+    {
+        if (Length - writebackStarted >= WritebackChunk)
+        {
+            Writeback.Start(handle, writebackStarted, Length - writebackStarted);
+            writebackStarted = Length;
+        }
     }
 
     public async ValueTask WriteAsync(ReadOnlySequence<byte> bytes, CancellationToken cancellationToken = default)

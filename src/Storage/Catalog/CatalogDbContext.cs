@@ -19,6 +19,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
+    public DbSet<PendingIngestEvent> IngestOutbox => Set<PendingIngestEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredInstance>(instance =>
@@ -104,9 +106,27 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             // Each silo reads the reminders of its hash range at start and on every refresh.
             reminder.HasIndex(r => new { r.ServiceId, r.GrainHash });
         });
+
+        modelBuilder.Entity<PendingIngestEvent>(pending =>
+        {
+            pending.ToTable("ingest_outbox");
+            pending.HasKey(e => e.Id);
+            pending.Property(e => e.EventKey).HasMaxLength(160);
+            pending.Property(e => e.LastError).HasMaxLength(1024);
+            // A retried announcement (e.g. an ECG stream finished again after a crash) must not queue a second row.
+            pending.HasIndex(e => e.EventKey).IsUnique();
+            // The dispatcher's scan: what is due and not parked.
+            pending.HasIndex(e => new { e.ParkedAtUtc, e.NextAttemptAtUtc });
+        });
     }
 }
 
-public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options);
+public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options)
+{
+    /// <summary>The database file, as <see cref="CatalogWriteGate"/> keys its writers.</summary>
+    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource;
+
+    private string? dataSource;
+}
 
 public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);

@@ -15,7 +15,8 @@ public enum InstanceOutcome
     NewVersion,
 }
 
-public sealed record RecordedInstance(StoredInstance Instance, InstanceOutcome Outcome);
+/// <param name="Announcement">The outbox row committed with <paramref name="Instance"/>, when one was asked for and the bytes were new.</param>
+public sealed record RecordedInstance(StoredInstance Instance, InstanceOutcome Outcome, PendingIngestEvent? Announcement = null);
 
 /// <summary>
 /// Records stored instances idempotently. The unique indexes on (SOP Instance UID, blob hash) and (SOP Instance UID,
@@ -25,7 +26,16 @@ public sealed class InstanceCatalog(Func<CatalogDbContext> openContext)
 {
     private const int Attempts = 5;
 
-    public async Task<RecordedInstance> RecordAsync(StoredInstance candidate, CancellationToken cancellationToken = default)
+    public Task<RecordedInstance> RecordAsync(StoredInstance candidate, CancellationToken cancellationToken = default) =>
+        RecordAsync(candidate, announce: null, cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="candidate"/>; when its bytes are new (added or a new version), the event
+    /// <paramref name="announce"/> makes from the row is queued in the ingest outbox in the same transaction, so the
+    /// instance is never durable without its announcement. A duplicate queues nothing.
+    /// </summary>
+    public async Task<RecordedInstance> RecordAsync(StoredInstance candidate, Func<StoredInstance, PendingIngestEvent>? announce,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         for (int attempt = 1; ; attempt++)
@@ -44,10 +54,18 @@ public sealed class InstanceCatalog(Func<CatalogDbContext> openContext)
             row.Id = 0;
             row.Version = versions.Count == 0 ? 1 : versions.Max(i => i.Version) + 1;
             context.Instances.Add(row);
+            PendingIngestEvent? announcement = announce?.Invoke(row);
+            if (announcement is not null)
+            {
+                context.IngestOutbox.Add(announcement);
+            }
+
             try
             {
+                using CatalogWriteLease turn = await CatalogWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+                // One SaveChanges is one transaction: the row and its outbox event commit together or not at all.
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                return new RecordedInstance(row, versions.Count == 0 ? InstanceOutcome.Added : InstanceOutcome.NewVersion);
+                return new RecordedInstance(row, versions.Count == 0 ? InstanceOutcome.Added : InstanceOutcome.NewVersion, announcement);
             }
             catch (DbUpdateException) when (attempt < Attempts)
             {

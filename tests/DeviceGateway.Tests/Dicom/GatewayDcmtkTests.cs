@@ -73,10 +73,7 @@ public sealed class GatewayDcmtkTests : IAsyncLifetime
             }
         }
 
-        // The resend is handed on again (a sink failure after the first commit would otherwise lose it); sinks treat
-        // the repeat as a no-op, so: each instance once per send.
-        Assert.Equal(2 * files.Length, harness.Sink.Published.Count);
-        Assert.Equal(files.Length, harness.Sink.Published.Select(o => o.SopInstanceUid).Distinct().Count());
+        Assert.Equal(files.Length, harness.Sink.Published.Count);
         Assert.Contains(harness.Sink.Published, o => o.EcgFlags.Contains("StElevation"));
         Assert.Equal(files.Length, Directory.EnumerateFiles(Path.Combine(harness.Root, "blobs", "blobs"), "*", SearchOption.AllDirectories).Count());
     }

@@ -17,8 +17,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     private readonly TempDirectory _temp = new();
 
-    public GatewayHarness(Func<EcgStreamServerOptions, EcgStreamServerOptions>? configure = null)
+    private readonly Telemed.DeviceGateway.Ingest.IIngestSink? _sink;
+
+    /// <param name="sink">Where finished recordings are announced; <see cref="Sink"/> when null.</param>
+    public GatewayHarness(Func<EcgStreamServerOptions, EcgStreamServerOptions>? configure = null, Telemed.DeviceGateway.Ingest.IIngestSink? sink = null)
     {
+        _sink = sink;
         Authenticator.Register(DeviceId, InstitutionId, Token);
         Blobs = new BlobStore(Path.Combine(_temp.Path, "blobs"));
         Options = new EcgStreamServerOptions { SegmentRoot = Path.Combine(_temp.Path, "ecg-streams") };
@@ -89,7 +93,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     private EcgStreamListener Start()
     {
-        Server = new EcgStreamServer(Options, Authenticator, Blobs, Sink, Observer);
+        Server = new EcgStreamServer(Options, Authenticator, Blobs, _sink ?? Sink, Observer);
         return EcgStreamListener.Start(Server, new IPEndPoint(IPAddress.Loopback, 0));
     }
 }

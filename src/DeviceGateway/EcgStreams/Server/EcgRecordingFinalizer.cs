@@ -82,7 +82,8 @@ internal sealed class EcgRecordingFinalizer(BlobStore blobs, IIngestSink sink, d
             EcgFlags = flags,
         }, cancellationToken).ConfigureAwait(false);
 
-        // Marked finished only after the announcement: a crash in between announces again (at least once), never not at all.
+        // Marked finished only after the announcement (in the gateway: committed to the ingest outbox): a crash in
+        // between announces again (at least once), never not at all.
         var finish = new EcgSegmentFinish(segment.LastSequence, segment.SampleCount, stored.Hash.Hex,
             sopClass is null ? null : study.SopInstanceUid, analysis.Urgency, flags);
         segment.MarkFinished(finish);

@@ -66,12 +66,13 @@ public sealed class EcgStreamServer
 
     /// <summary>
     /// Runs one connection over an accepted WebSocket (the host did the HTTP upgrade): the same frames, carried in
-    /// binary messages. Closes the WebSocket's output when the session ends.
+    /// binary messages. The session ends with a close handshake (our Close, then the peer's), never an abort: ASP.NET Core
+    /// aborts the HTTP connection of an aborted WebSocket, which would drop the last frames (BYE-ACK, ERROR) unsent.
     /// </summary>
     public async Task HandleWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, string remote, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webSocket);
-        var transport = new WebSocketTransport(webSocket);
+        var transport = new WebSocketTransport(webSocket, Logger, remote);
         await using (transport.ConfigureAwait(false))
         {
             await HandleConnectionAsync(transport, remote, cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,47 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                     b.ToTable("grain_states", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Catalog.PendingIngestEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ParkedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventKey")
+                        .IsUnique();
+
+                    b.HasIndex("ParkedAtUtc", "NextAttemptAtUtc");
+
+                    b.ToTable("ingest_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Telemed.Storage.Catalog.ReminderRecord", b =>
                 {
                     b.Property<string>("ServiceId")
