@@ -1,5 +1,4 @@
 using System.Net;
-using Orleans.Configuration;
 using Telemed.ConsultHub.Api;
 using Telemed.ConsultHub.Demo;
 using Telemed.ConsultHub.Hosting;
@@ -11,9 +10,11 @@ using Telemed.Storage.Catalog;
 using Telemed.Storage.Orleans.Hosting;
 
 // The one process that runs everything in the embedded mode: the Orleans silo (localhost clustering, grain state and
-// reminders in the SQLite catalog), the device gateway (DICOM and ECG stream listeners) and HTTP.
+// reminders in the SQLite catalog), the device gateway (DICOM and ECG stream listeners) and HTTP. With --cluster
+// (ClusterProfile) several such processes form one cluster over Redis membership and a PostgreSQL catalog.
 // No reload-on-change of appsettings: its file watcher covers the whole content root recursively, and the data folder
 // (blob store, thousands of directories) usually lives there: an inotify watch per directory, and events for every blob.
+args = HubOptions.NormalizeArguments(args);
 WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
@@ -25,22 +26,18 @@ HubOptions hub = HubOptions.From(builder.Configuration);
 Directory.CreateDirectory(hub.DataDirectory);
 builder.WebHost.UseUrls(hub.Http);
 
-Func<CatalogDbContext> openCatalog = () => CatalogDatabase.OpenSqlite(hub.CatalogPath);
+Func<CatalogDbContext> openCatalog = hub.CatalogOpener();
 await using (CatalogDbContext catalog = openCatalog())
 {
     await CatalogDatabase.MigrateAsync(catalog);
 }
 
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(hub.SiloPort, hub.OrleansGatewayPort)
-    .Configure<ClusterOptions>(o =>
-    {
-        o.ClusterId = "telemed";
-        o.ServiceId = "telemed";
-    })
+    .UseTelemedClustering(hub)
     .AddCatalogGrainStorage(TelemedGrains.StorageName, openCatalog)
     .UseCatalogReminders(openCatalog)
-    .AddTelemedGrains());
+    .AddTelemedGrains()
+    .UseTelemedCaseTimers(hub));
 
 builder.Services.AddSingleton(hub);
 builder.Services.AddSingleton(openCatalog);
@@ -49,7 +46,7 @@ builder.Services.AddSingleton(services => new GatewayService(new Telemed.DeviceG
 {
     DicomEndPoint = new IPEndPoint(IPAddress.Any, hub.DicomPort),
     EcgStreamEndPoint = new IPEndPoint(IPAddress.Any, hub.EcgStreamPort),
-    BlobRoot = hub.DataDirectory,
+    BlobRoot = hub.BlobRoot,
     EcgSegmentRoot = Path.Combine(hub.DataDirectory, "ecg-streams"),
     DicomServerCertificate = DicomTlsFiles.ServerCertificate(hub),
     DicomClientCertificates = hub.DicomTlsClientCertificates,

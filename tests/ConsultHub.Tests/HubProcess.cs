@@ -15,12 +15,14 @@ internal sealed class HubProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private HubProcess(Process process, int dicomPort, int ecgPort, int httpPort)
+    private HubProcess(Process process, int dicomPort, int ecgPort, int httpPort, int siloPort, int gatewayPort)
     {
         this.process = process;
         DicomPort = dicomPort;
         EcgPort = ecgPort;
         HttpPort = httpPort;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -32,6 +34,13 @@ internal sealed class HubProcess : IAsyncDisposable
     public int EcgPort { get; }
 
     public int HttpPort { get; }
+
+    public int SiloPort { get; }
+
+    /// <summary>Orleans client gateway port.</summary>
+    public int GatewayPort { get; }
+
+    public bool HasExited => process.HasExited;
 
     public string Output
     {
@@ -66,8 +75,9 @@ internal sealed class HubProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http);
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), tls);
+        var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http, silo, gateway);
+        // Generous: several hubs may start at once on a loaded 2-core CI machine.
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), tls);
         return hub;
     }
 

@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Readers;
+using Telemed.Grains.Routing;
+using Telemed.Grains.Communities;
 using Telemed.Storage.Catalog;
 using Xunit;
 
@@ -46,6 +49,54 @@ public sealed class RestartTests
 
             CaseView breached = await Eventually.Until(grain.GetAsync, c => c.SlaBreached, "the SLA breach after the restart", seconds: 30);
             Assert.Contains(breached.History, h => h.Action == "SLA breached");
+        }
+        finally
+        {
+            folder.Delete();
+        }
+    }
+
+    /// <summary>
+    /// What a pool's silo dying mid-dispatch leaves behind: the decision stored (case to card-b), neither the reader nor
+    /// the case told. After the restart the case, still New, resubmits itself, and the pool finishes that placement —
+    /// to card-b, although re-deciding would now pick card-a (equal load, first by name) — exactly once.
+    /// </summary>
+    [Fact]
+    public async Task A_stored_placement_the_case_never_heard_of_is_finished_to_the_same_reader_exactly_once()
+    {
+        var folder = new TestFolder();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+        try
+        {
+            Guid caseId;
+            await using (GrainCluster first = await GrainCluster.StartAsync(folder.DatabasePath, time))
+            {
+                await County.DefineAsync(first.Grains);
+                caseId = await County.OpenAsync(first.Grains, CasePriority.Routine, patientId: "patient-9");
+                await Eventually.Until(() => first.Grains.GetGrain<ICaseRoutingGrain>(RoutingKey.For(County.Id, Specialty.Cardiology)).GetQueueAsync(),
+                    q => q.Any(r => r.CaseId == caseId), "the case queued with nobody on duty");
+            }
+
+            await using (CatalogDbContext catalog = CatalogDatabase.OpenSqlite(folder.DatabasePath))
+            {
+                GrainStateRecord routing = await catalog.GrainStates.SingleAsync(g => g.StateName == "routing");
+                JsonObject state = JsonNode.Parse(routing.Json)!.AsObject();
+                JsonArray queue = state["Queue"]!.AsArray();
+                JsonNode request = queue.Single(r => (Guid)r!["CaseId"]! == caseId)!;
+                queue.Remove(request);
+                state["Open"]!.AsObject()[caseId.ToString()] = new JsonObject { ["Request"] = request, ["ReaderId"] = "card-b" };
+                routing.Json = state.ToJsonString();
+                await catalog.SaveChangesAsync();
+            }
+
+            await using GrainCluster second = await GrainCluster.StartAsync(folder.DatabasePath, time);
+            await County.OnDutyAsync(second.Grains, "card-a", "card-b");
+            CaseView view = await County.AssignedAsync(second.Grains, caseId);
+
+            Assert.Equal("card-b", view.AssignedReaderId);
+            Assert.Single(view.History, h => h.Action == "assigned");
+            Assert.Equal([caseId], (await second.Grains.GetGrain<IReaderGrain>("card-b").GetWorklistAsync()).Select(e => e.CaseId));
+            Assert.Empty(await second.Grains.GetGrain<IReaderGrain>("card-a").GetWorklistAsync());
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Telemed.Storage.Catalog;
 using Xunit;
 
@@ -6,6 +7,29 @@ namespace Telemed.Storage.Orleans.Tests;
 /// <summary>The same scenarios on PostgreSQL: a private server for the class, a fresh database per test.</summary>
 public sealed class PostgresCatalogProviderTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
+    /// <summary>
+    /// Cluster processes starting together all migrate the same empty database: they take turns, every one succeeds,
+    /// and each migration is applied once. Several rounds, each on a fresh database, to give a race room to show.
+    /// </summary>
+    [PostgresFact]
+    public async Task Catalog_Concurrent_migrations_of_an_empty_database_all_succeed_and_apply_each_migration_once()
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            string connection = await server.CreateDatabaseAsync();
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+            {
+                await using PostgresCatalogDbContext catalog = CatalogDatabase.OpenPostgres(connection);
+                await CatalogDatabase.MigrateAsync(catalog);
+            })));
+
+            await using PostgresCatalogDbContext check = CatalogDatabase.OpenPostgres(connection);
+            List<string> applied = [.. await check.Database.GetAppliedMigrationsAsync()];
+            Assert.Equal(check.Database.GetMigrations(), applied);
+            Assert.Empty(await check.Database.GetPendingMigrationsAsync());
+            Assert.Equal(0, await check.Devices.CountAsync());
+        }
+    }
 
     [PostgresFact]
     public async Task GrainStorage_Missing_state_reads_as_a_new_object_without_etag() => await GrainStorageScenarios.Missing_state_reads_as_a_new_object_without_etag(await server.CreateCatalogAsync());

@@ -46,19 +46,30 @@ internal sealed partial class DemoSeed(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using CatalogDbContext catalog = openCatalog();
-        if (await catalog.Devices.AnyAsync(cancellationToken).ConfigureAwait(false))
+        // Cluster processes starting together take turns: the first seeds, the others then find the devices.
+        await using (await CatalogDatabase.LockAsync(catalog, "telemed.demo-seed", cancellationToken).ConfigureAwait(false))
         {
-            // Seeded before (or a real installation): never touch existing data; a demo seeded before users existed
-            // gets its users now.
-            if (await catalog.Devices.AnyAsync(d => d.Id == "cart-dongcun-1", cancellationToken).ConfigureAwait(false)
-                && !await users.AnyAsync(cancellationToken).ConfigureAwait(false))
+            if (await catalog.Devices.AnyAsync(cancellationToken).ConfigureAwait(false))
             {
-                await SeedUsersAsync(cancellationToken).ConfigureAwait(false);
+                // Seeded before (or a real installation): never touch existing data; a demo seeded before users
+                // existed gets its users now.
+                if (await catalog.Devices.AnyAsync(d => d.Id == "cart-dongcun-1", cancellationToken).ConfigureAwait(false)
+                    && !await users.AnyAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await SeedUsersAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
             }
 
-            return;
+            await SeedAsync(catalog, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
         await DefineCommunityAsync().ConfigureAwait(false);
         string cartToken = DeviceTokens.NewToken();
         catalog.Devices.AddRange(Devices(cartToken));
@@ -69,8 +80,6 @@ internal sealed partial class DemoSeed(
         await SeedUsersAsync(cancellationToken).ConfigureAwait(false);
         await IngestSampleEcgsAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task DefineCommunityAsync()
     {

@@ -8,6 +8,7 @@ namespace Telemed.ConsultHub.Hosting;
 /// Where the hub keeps its data and which ports it listens on. Read from configuration section "Telemed" or the
 /// short command-line switches (<see cref="CommandLineSwitches"/>): <c>--data ./data --dicom-port 11112</c>; TLS on the
 /// DICOM port with <c>--dicom-tls-cert hub.pem --dicom-tls-key hub.key [--dicom-tls-clients Required --dicom-tls-trust devices.pem]</c>.
+/// Embedded by default; <c>--cluster</c> switches to the <see cref="ClusterProfile"/> (section "Telemed:Cluster").
 /// </summary>
 public sealed record HubOptions
 {
@@ -21,6 +22,11 @@ public sealed record HubOptions
         ["--silo-port"] = "Telemed:SiloPort",
         ["--gateway-port"] = "Telemed:OrleansGatewayPort",
         ["--demo"] = "Telemed:Demo",
+        ["--blobs"] = "Telemed:BlobRoot",
+        ["--cluster"] = "Telemed:Cluster:Enabled",
+        ["--redis"] = "Telemed:Cluster:Redis",
+        ["--postgres"] = "Telemed:Cluster:Postgres",
+        ["--cluster-id"] = "Telemed:Cluster:ClusterId",
         ["--dicom-tls-cert"] = "Telemed:DicomTlsCertificate",
         ["--dicom-tls-key"] = "Telemed:DicomTlsKey",
         ["--dicom-tls-password"] = "Telemed:DicomTlsPassword",
@@ -28,7 +34,7 @@ public sealed record HubOptions
         ["--dicom-tls-trust"] = "Telemed:DicomTlsTrustedClients",
     };
 
-    /// <summary>Catalog database, blobs, ECG segments and the demo credentials file all live here.</summary>
+    /// <summary>The SQLite catalog, blobs (unless <see cref="BlobRoot"/> says otherwise), ECG segments and the demo credentials file.</summary>
     public string DataDirectory { get; init; } = "data";
 
     /// <summary>The web API and viewer; loopback by default so a fresh install is not exposed before it is configured.</summary>
@@ -46,6 +52,15 @@ public sealed record HubOptions
 
     /// <summary>Seed the demo community, devices and sample cases when the catalog is empty.</summary>
     public bool Demo { get; init; } = true;
+
+    /// <summary>The blob store's folder (default the data directory); in a cluster a folder every process shares.</summary>
+    public string BlobRoot { get; init; } = "data";
+
+    /// <summary>How often an open case wakes to check its accept and SLA deadlines (and resubmit itself to routing).</summary>
+    public TimeSpan CaseCheckPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Set in the cluster profile (<c>--cluster</c>): Redis membership, PostgreSQL catalog; null when embedded.</summary>
+    public ClusterProfile? Cluster { get; init; }
 
     /// <summary>
     /// Server certificate for TLS on the DICOM port (PS3.15 §B.1): a PEM certificate (key in <see cref="DicomTlsKey"/>
@@ -67,14 +82,45 @@ public sealed record HubOptions
 
     public string CatalogPath => Path.Combine(DataDirectory, "catalog.db");
 
+    /// <summary>The catalog this profile uses: the SQLite file in the data directory, or the cluster's PostgreSQL.</summary>
+    public Func<Telemed.Storage.Catalog.CatalogDbContext> CatalogOpener()
+    {
+        string? postgres = Cluster?.Postgres;
+        string sqlite = CatalogPath;
+        return postgres is null
+            ? () => Telemed.Storage.Catalog.CatalogDatabase.OpenSqlite(sqlite)
+            : () => Telemed.Storage.Catalog.CatalogDatabase.OpenPostgres(postgres);
+    }
+
+    /// <summary>
+    /// The configuration binder wants a value after every switch: a bare <c>--cluster</c> (last, or followed by another
+    /// switch) means <c>--cluster=true</c>.
+    /// </summary>
+    public static string[] NormalizeArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var normalized = new List<string>(args.Count);
+        for (int i = 0; i < args.Count; i++)
+        {
+            bool bare = args[i] == "--cluster" && (i + 1 == args.Count || args[i + 1].StartsWith('-'));
+            normalized.Add(bare ? "--cluster=true" : args[i]);
+        }
+
+        return [.. normalized];
+    }
+
     public static HubOptions From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IConfigurationSection section = configuration.GetSection("Telemed");
         var defaults = new HubOptions();
+        string data = Path.GetFullPath(section["DataDirectory"] ?? defaults.DataDirectory);
         var options = new HubOptions
         {
-            DataDirectory = Path.GetFullPath(section["DataDirectory"] ?? defaults.DataDirectory),
+            DataDirectory = data,
+            BlobRoot = Path.GetFullPath(section["BlobRoot"] ?? data),
+            CaseCheckPeriod = Duration(section, "CaseCheckPeriod", defaults.CaseCheckPeriod),
+            Cluster = ClusterProfile.From(section.GetSection("Cluster")),
             Http = section["Http"] ?? defaults.Http,
             DicomPort = Int(section, "DicomPort", defaults.DicomPort),
             EcgStreamPort = Int(section, "EcgStreamPort", defaults.EcgStreamPort),
@@ -115,7 +161,20 @@ public sealed record HubOptions
             : throw new InvalidOperationException($"Telemed:DicomTlsClientCertificates must be None, Optional or Required, not '{text}'");
     }
 
-    private static int Int(IConfigurationSection section, string key, int fallback)
+    internal static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback)
+    {
+        string? text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan value) && value > TimeSpan.Zero
+            ? value
+            : throw new InvalidOperationException($"{section.Path}:{key} must be a positive time span such as 00:00:05, not '{text}'");
+    }
+
+    internal static int Int(IConfigurationSection section, string key, int fallback)
     {
         string? text = section[key];
         if (text is null)
@@ -125,6 +184,6 @@ public sealed record HubOptions
 
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value is >= 0 and <= 65535
             ? value
-            : throw new InvalidOperationException($"Telemed:{key} must be a port number 0–65535, not '{text}'");
+            : throw new InvalidOperationException($"{section.Path}:{key} must be a number 0–65535, not '{text}'");
     }
 }

@@ -51,8 +51,21 @@ internal sealed class CaseGrain(
         Case.Ecg = request.Ecg;
         Case.SecondOpinionOf = request.SecondOpinionOf;
         Record(request.RequestedBy, "opened", $"{request.Priority} {request.Kind}: {request.ClinicalQuestion}");
-        await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+        try
+        {
+            // The reminder before the state: it is what resubmits a New case whose one-way Submit was lost. Stored the
+            // other way round, a silo dying in between left an opened case that a retried open refuses ("exists")
+            // and nothing would ever route. A tick on a not-yet-opened case just unregisters it again.
+            await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The next attempt must start from the stored state, not from this half-opened activation.
+            this.DeactivateOnIdle();
+            throw;
+        }
+
         Submit();
         Publish();
         return View();

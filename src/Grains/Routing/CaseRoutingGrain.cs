@@ -24,8 +24,16 @@ internal sealed class CaseRoutingGrain(
     public async Task SubmitAsync(RoutingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (state.State.Open.ContainsKey(request.CaseId))
+        if (state.State.Open.TryGetValue(request.CaseId, out OpenCase? open))
         {
+            // Only a waiting (New) case resubmits itself. If it is still New, this pool decided its reader but the
+            // silo died before the case heard of it: finish that placement, to the same reader, never a second one.
+            if ((await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).GetAsync()).Status == CaseStatus.New
+                && !await Deliver(open.Request, open.ReaderId, "routed"))
+            {
+                await state.WriteStateAsync();
+            }
+
             return;
         }
 
@@ -50,6 +58,7 @@ internal sealed class CaseRoutingGrain(
             return;
         }
 
+        var placements = new List<(RoutingRequest Request, string ReaderId)>();
         foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
         {
             string? reader = Choose(request, loads, settings, exclude: null);
@@ -58,14 +67,29 @@ internal sealed class CaseRoutingGrain(
                 continue;
             }
 
-            state.State.Queue.Remove(request);
-            if (await Place(request, reader, "routed"))
-            {
-                loads[reader]++;
-            }
+            Reserve(request, reader);
+            loads[reader]++;
+            placements.Add((request, reader));
         }
 
+        if (placements.Count == 0)
+        {
+            return;
+        }
+
+        // Decisions are stored before readers and cases hear of them: after a crash in between, a case left New
+        // resubmits itself and SubmitAsync finishes its placement to the reader chosen here.
         await state.WriteStateAsync();
+        bool cancelled = false;
+        foreach ((RoutingRequest request, string reader) in placements)
+        {
+            cancelled |= !await Deliver(request, reader, "routed");
+        }
+
+        if (cancelled)
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason)
@@ -82,7 +106,6 @@ internal sealed class CaseRoutingGrain(
         if (reader is not null)
         {
             await Move(open, reader, reason);
-            await state.WriteStateAsync();
             return;
         }
 
@@ -115,11 +138,8 @@ internal sealed class CaseRoutingGrain(
             }
             else if (state.State.Queue.Find(q => q.CaseId == caseId) is { } queued)
             {
-                state.State.Queue.Remove(queued);
                 await Place(queued, backup, "SLA breached: escalated to backup");
             }
-
-            await state.WriteStateAsync();
         }
 
         await GrainFactory.GetGrain<ICaseGrain>(caseId).RecordEscalationAsync(backup, contacts.DepartmentHeadId);
@@ -166,7 +186,34 @@ internal sealed class CaseRoutingGrain(
         return candidates.OrderBy(r => loads[r]).ThenBy(r => r, StringComparer.Ordinal).First();
     }
 
+    /// <summary>One placement: decided and stored (<see cref="Reserve"/>), then delivered; false if the case was cancelled meanwhile.</summary>
     private async Task<bool> Place(RoutingRequest request, string readerId, string reason)
+    {
+        Reserve(request, readerId);
+        await state.WriteStateAsync();
+        bool placed = await Deliver(request, readerId, reason);
+        if (!placed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return placed;
+    }
+
+    /// <summary>Records the decision in this pool's state (stored by the caller before <see cref="Deliver"/>).</summary>
+    private void Reserve(RoutingRequest request, string readerId)
+    {
+        state.State.Queue.Remove(request);
+        state.State.Open[request.CaseId] = new OpenCase(request, readerId);
+        if (request.PatientId is { } patient)
+        {
+            state.State.LastReaderByPatient[patient] = readerId;
+        }
+    }
+
+    /// <summary>Tells the reader and the case; repeating it for the same reader is harmless. False (and the reservation
+    /// dropped, unsaved) if the case was cancelled while it waited.</summary>
+    private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason)
     {
         IReaderGrain reader = GrainFactory.GetGrain<IReaderGrain>(readerId);
         await reader.AddCaseAsync(new WorklistEntry(request.CaseId, request.Kind, request.Priority, request.PatientId, request.SlaDueAt, time.Now));
@@ -178,13 +225,8 @@ internal sealed class CaseRoutingGrain(
         {
             // Cancelled while it waited: nothing to place.
             await reader.RemoveCaseAsync(request.CaseId);
+            state.State.Open.Remove(request.CaseId);
             return false;
-        }
-
-        state.State.Open[request.CaseId] = new OpenCase(request, readerId);
-        if (request.PatientId is { } patient)
-        {
-            state.State.LastReaderByPatient[patient] = readerId;
         }
 
         if (request.Priority == CasePriority.Stat)
@@ -198,13 +240,17 @@ internal sealed class CaseRoutingGrain(
 
     private async Task Move(OpenCase open, string toReaderId, string reason)
     {
-        state.State.Open.Remove(open.Request.CaseId);
+        Reserve(open.Request, toReaderId);
+        await state.WriteStateAsync();
         if (toReaderId != open.ReaderId)
         {
             await GrainFactory.GetGrain<IReaderGrain>(open.ReaderId).RemoveCaseAsync(open.Request.CaseId);
         }
 
-        await Place(open.Request, toReaderId, reason);
+        if (!await Deliver(open.Request, toReaderId, reason))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     private async Task OverflowOrWait(CommunitySettings settings)

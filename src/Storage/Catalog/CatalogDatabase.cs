@@ -28,15 +28,37 @@ public static class CatalogDatabase
     public static string SqliteConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Pooling = true, DefaultTimeout = 30 }.ToString();
 
-    /// <summary>Applies pending migrations and the audit log's append-only triggers; safe to call at every start.</summary>
+    /// <summary>
+    /// Applies pending migrations and the audit log's append-only triggers; safe to call at every start, and from several processes of a cluster at once: on
+    /// PostgreSQL they take turns under <see cref="LockAsync"/>. EF Core's own migration lock is not enough there: with
+    /// EF Core 10 and Npgsql 10.0.3, six concurrent Migrate calls on an empty database failed with 42P07 "relation
+    /// grain_states already exists" (checked with PostgresCatalogProviderTests' concurrent-migration test minus this lock).
+    /// </summary>
     public static async Task MigrateAsync(CatalogDbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        // Kept out of the migrations so that regenerating them cannot lose it. The triggers stop the application and
-        // casual SQL from changing the log; someone with the database file can drop them, which the hash chain catches.
-        string sql = context is PostgresCatalogDbContext ? PostgresAppendOnly : SqliteAppendOnly;
-        await context.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
+        await using (await LockAsync(context, "telemed.catalog.migrate", cancellationToken).ConfigureAwait(false))
+        {
+            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            // Kept out of the migrations so that regenerating them cannot lose it. The triggers stop the application
+            // and casual SQL from changing the log; someone with the database file can drop them, which the hash chain
+            // catches.
+            string sql = context is PostgresCatalogDbContext ? PostgresAppendOnly : SqliteAppendOnly;
+            await context.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Serialises a start-up step (migration, demo seed) across the processes sharing this catalog until the result is
+    /// disposed. On PostgreSQL a session advisory lock on a connection of its own, released by the server if the
+    /// process dies; a SQLite catalog belongs to one process, so there is nothing to take.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LockAsync(CatalogDbContext context, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context is PostgresCatalogDbContext
+            ? await PostgresAdvisoryLock.AcquireAsync(context.Database.GetConnectionString()!, name, cancellationToken).ConfigureAwait(false)
+            : NoLock.Instance;
     }
 
     private const string SqliteAppendOnly = """

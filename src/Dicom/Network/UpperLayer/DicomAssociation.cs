@@ -690,7 +690,16 @@ public sealed class DicomAssociation : IAsyncDisposable
         }
 
         await input.CompleteAsync();
-        await output.CompleteAsync();
+        try
+        {
+            await output.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Completing flushes what is still buffered; on a transport that already failed (the peer was killed)
+            // that cannot succeed, and the failure being reported is the original one, not this.
+        }
+
         if (transportOwner is not null)
         {
             await transportOwner.DisposeAsync();

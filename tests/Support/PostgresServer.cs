@@ -5,11 +5,12 @@ using Npgsql;
 using Telemed.Storage.Catalog;
 using Xunit;
 
-namespace Telemed.Storage.Orleans.Tests;
+namespace Telemed.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL server (Debian's binaries, run as the postgres user) on a free 127.0.0.1 port with its
-/// data in a temp folder; each test gets a fresh, migrated database of it. Stopped and deleted on dispose.
+/// data in a temp folder; each test gets a fresh database of it. Stopped and deleted on dispose. Shared by the test
+/// projects as a linked file (tests/Support).
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {
@@ -24,11 +25,11 @@ public sealed class PostgresServer : IDisposable
         Run("mkdir", "-p", folder);
         Run(Path.Combine(bin, "initdb"), "-D", folder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
         Run(Path.Combine(bin, "pg_ctl"), "-D", folder, "-w", "-l", Path.Combine(folder, "server.log"),
-            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300", "start");
     }
 
-    /// <summary>A new database with the catalog's migrations applied; returns how to open it.</summary>
-    public async Task<Func<CatalogDbContext>> CreateCatalogAsync()
+    /// <summary>A new, empty database; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
     {
         string database = "telemed_" + Guid.NewGuid().ToString("N");
         await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
@@ -39,7 +40,13 @@ public sealed class PostgresServer : IDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        string connection = ConnectionString(database);
+        return ConnectionString(database);
+    }
+
+    /// <summary>A new database with the catalog's migrations applied; returns how to open it.</summary>
+    public async Task<Func<CatalogDbContext>> CreateCatalogAsync()
+    {
+        string connection = await CreateDatabaseAsync();
         await using (PostgresCatalogDbContext catalog = CatalogDatabase.OpenPostgres(connection))
         {
             await CatalogDatabase.MigrateAsync(catalog);
