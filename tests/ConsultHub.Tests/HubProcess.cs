@@ -99,6 +99,8 @@ internal sealed class HubProcess : IAsyncDisposable
         process.Dispose();
     }
 
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout, DicomTlsClientOptions? tls)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -111,13 +113,15 @@ internal sealed class HubProcess : IAsyncDisposable
 
             try
             {
-                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0)
+                // Both listeners: the gateway starts (a hosted service) before Kestrel binds the HTTP port.
+                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0
+                    && (await Http.GetAsync($"http://127.0.0.1:{HttpPort}/health")).IsSuccessStatusCode)
                 {
                     return;
                 }
             }
             catch (Exception e) when (e is SocketException or IOException or DicomAssociationRejectedException or DicomAssociationAbortedException
-                or System.Security.Authentication.AuthenticationException)
+                or System.Security.Authentication.AuthenticationException or HttpRequestException or TaskCanceledException)
             {
                 // not listening yet, or the demo devices are not registered yet
             }
