@@ -1,5 +1,6 @@
 using Telemed.Cli.Dicom;
 using Telemed.Cli.Ecg;
+using Telemed.Cli.Hub;
 using Telemed.Cli.Send;
 
 namespace Telemed.Cli;
@@ -29,6 +30,18 @@ internal static class CommandLine
         if (args.Length >= 1 && args[0] == "dicom")
         {
             return DicomCommands.Run(args[1..], stdout, stderr);
+        }
+
+        switch (args.Length >= 1 ? args[0] : null)
+        {
+            case "login":
+                return HubCommands.Login(args[1..], stdout, stderr);
+            case "worklist":
+                return HubCommands.Worklist(args[1..], stdout, stderr);
+            case "case":
+                return HubCommands.Case(args[1..], stdout, stderr);
+            case "report":
+                return HubCommands.Report(args[1..], stdout, stderr);
         }
 
         stderr.WriteLine(Usage);
@@ -68,6 +81,13 @@ internal static class CommandLine
                  [--block <frames>] [--recording <uuid>] [--patient <id>]
                                             stream a recording as a live device would (docs/protocols/ecg-stream.md),
                                             reconnecting and resuming; --drop-every cuts the link every n frames
+
+        login --user <id> [--password <p>] [--name <token name>] [--hub <url>]
+                                            sign in and print a new bearer token (shown once; keep it in TELEMED_TOKEN)
+        worklist [--json] [hub]             the signed-in reader's open cases, Stat first
+        case show <case id> [--json] [hub]  one case: status, priority, patient, reader, SLA, ECG flags, history
+        report sign <case id> [hub]         sign the case's current report draft (the version just read, If-Match)
+        [hub] = [--hub <url>] [--token <t>]  defaults: TELEMED_HUB or http://127.0.0.1:5080, TELEMED_TOKEN
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,
         HL7 aECG, Philips XML or DICOM ECG file, recognised by its content.

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+
+namespace Telemed.Cli.Hub;
+
+/// <summary>
+/// <c>telemed login | worklist | case show | report sign</c>: a reader's daily work against the hub's REST API with a
+/// bearer token (issue one with <c>telemed login</c>, keep it in TELEMED_TOKEN).
+/// </summary>
+internal static class HubCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static int Login(string[] args, TextWriter stdout, TextWriter stderr) => Guard("login", stderr, async () =>
+    {
+        Options o = Options.Parse(args);
+        string user = o.Get("--user") ?? throw new ArgumentException("--user is required");
+        string password = o.Get("--password") ?? Environment.GetEnvironmentVariable("TELEMED_PASSWORD")
+            ?? throw new ArgumentException("--password (or TELEMED_PASSWORD) is required");
+        string name = o.Get("--name") ?? $"telemed CLI on {Environment.MachineName}";
+        string token = await HubClient.IssueTokenAsync(HubClient.HubOf(o), user, password, name).ConfigureAwait(false);
+        stdout.WriteLine(token);
+        stderr.WriteLine("keep it: export TELEMED_TOKEN=<the line above> (it is shown only once)");
+        return 0;
+    });
+
+    public static int Worklist(string[] args, TextWriter stdout, TextWriter stderr) => Guard("worklist", stderr, async () =>
+    {
+        Options o = Options.Parse(args);
+        using var hub = new HubClient(HubClient.HubOf(o), RequireToken(o));
+        (JsonElement list, _) = await hub.GetAsync("api/worklist").ConfigureAwait(false);
+        if (o.Has("--json"))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(list, Indented));
+            return 0;
+        }
+
+        stdout.WriteLine($"{"case",-36}  {"priority",-8}  {"kind",-12}  {"patient",-16}  sla due (UTC)");
+        foreach (JsonElement e in list.EnumerateArray())
+        {
+            stdout.WriteLine($"{Str(e, "caseId"),-36}  {Str(e, "priority"),-8}  {Str(e, "kind"),-12}  {Str(e, "patientId") ?? "-",-16}  {Time(e, "slaDueAt")}");
+        }
+
+        stdout.WriteLine($"{list.GetArrayLength()} open case(s)");
+        return 0;
+    });
+
+    public static int Case(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length < 2 || args[0] != "show")
+        {
+            stderr.WriteLine("usage: telemed case show <case id> [--json] [--hub <url>] [--token <t>]");
+            return 2;
+        }
+
+        return Guard("case show", stderr, async () =>
+        {
+            Options o = Options.Parse(args[2..]);
+            using var hub = new HubClient(HubClient.HubOf(o), RequireToken(o));
+            (JsonElement c, _) = await hub.GetAsync($"api/cases/{Uri.EscapeDataString(args[1])}").ConfigureAwait(false);
+            if (o.Has("--json"))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(c, Indented));
+                return 0;
+            }
+
+            stdout.WriteLine($"case      {Str(c, "caseId")}");
+            stdout.WriteLine($"status    {Str(c, "status")}  priority {Str(c, "priority")}  kind {Str(c, "kind")}  specialty {Str(c, "specialty")}");
+            stdout.WriteLine($"patient   {Str(c, "patientId") ?? "-"}  from {Str(c, "requestingInstitutionId")} ({Str(c, "requestedBy")})");
+            stdout.WriteLine($"reader    {Str(c, "assignedReaderId") ?? "-"}  sla due {Time(c, "slaDueAt")}{(c.TryGetProperty("slaBreached", out JsonElement b) && b.ValueKind == JsonValueKind.True ? "  BREACHED" : string.Empty)}");
+            stdout.WriteLine($"question  {Str(c, "clinicalQuestion")}");
+            if (c.TryGetProperty("ecg", out JsonElement ecg) && ecg.ValueKind == JsonValueKind.Object
+                && ecg.TryGetProperty("flags", out JsonElement flags) && flags.ValueKind == JsonValueKind.Array)
+            {
+                stdout.WriteLine($"ecg flags {string.Join(", ", flags.EnumerateArray().Select(f => f.GetString()))}");
+            }
+
+            if (c.TryGetProperty("history", out JsonElement history) && history.ValueKind == JsonValueKind.Array)
+            {
+                stdout.WriteLine("history");
+                foreach (JsonElement h in history.EnumerateArray())
+                {
+                    stdout.WriteLine($"  {string.Join("  ", h.EnumerateObject().Select(p => p.Value.ToString()))}");
+                }
+            }
+
+            return 0;
+        });
+    }
+
+    public static int Report(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length < 2 || args[0] != "sign")
+        {
+            stderr.WriteLine("usage: telemed report sign <case id> [--hub <url>] [--token <t>]");
+            return 2;
+        }
+
+        return Guard("report sign", stderr, async () =>
+        {
+            Options o = Options.Parse(args[2..]);
+            using var hub = new HubClient(HubClient.HubOf(o), RequireToken(o));
+            string path = $"api/cases/{Uri.EscapeDataString(args[1])}/report";
+            // Sign exactly the draft that was read: the hub refuses (412) if it changed in between.
+            (_, string? etag) = await hub.GetAsync(path).ConfigureAwait(false);
+            (JsonElement signed, _) = await hub.SendAsync(HttpMethod.Post, path + "/sign", null, etag).ConfigureAwait(false);
+            stdout.WriteLine(signed.ValueKind == JsonValueKind.Undefined ? "signed" : JsonSerializer.Serialize(signed, Indented));
+            return 0;
+        });
+    }
+
+    private static string RequireToken(Options o) =>
+        HubClient.TokenOf(o) ?? throw new ArgumentException("no token: pass --token or set TELEMED_TOKEN (telemed login issues one)");
+
+    private static int Guard(string command, TextWriter stderr, Func<Task<int>> run)
+    {
+        try
+        {
+            return run().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is HubCallException or ArgumentException or HttpRequestException or TaskCanceledException or JsonException)
+        {
+            stderr.WriteLine($"telemed {command}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString() : null;
+
+    private static string Time(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) && v.TryGetDateTimeOffset(out DateTimeOffset t)
+            ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : "-";
+}

@@ -1,0 +1,95 @@
+extern alias cli;
+
+using System.Text.RegularExpressions;
+using cli::Telemed.Cli;
+using Xunit;
+
+namespace Telemed.ConsultHub.Tests;
+
+/// <summary>
+/// <c>telemed login</c>, <c>worklist</c> and <c>case show</c> against the demo hub as its own process: a cardiologist
+/// signs in with the password from demo-credentials.txt, gets a token and reads the sample ECG cases the seed opened.
+/// </summary>
+public sealed partial class CliHubCommandsTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "telemed-cli-hub-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"^user: card-wang  role: \S+  institution: \S+  password: (?<password>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex CardWang();
+
+    [GeneratedRegex(@"^(?<case>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(?<priority>\S+)\s+(?<kind>\S+)", RegexOptions.Multiline)]
+    private static partial Regex WorklistRow();
+
+    [Fact]
+    public async Task A_cardiologist_logs_in_lists_the_worklist_and_shows_a_case()
+    {
+        string data = Path.Combine(root, "data");
+        Directory.CreateDirectory(data);
+        await using HubProcess hub = await HubProcess.StartAsync(data);
+        string url = $"http://127.0.0.1:{hub.HttpPort}";
+        string password = await DemoPasswordAsync(Path.Combine(data, "demo-credentials.txt"));
+
+        (int code, string token, string error) = Run("login", "--hub", url, "--user", "card-wang", "--password", password, "--name", "test laptop");
+        Assert.True(code == 0, error);
+        token = token.Trim();
+        Assert.StartsWith("tm_", token, StringComparison.Ordinal);
+
+        // The seed's sample ECGs become cases in the background; card-wang is the cardiologist on duty.
+        string list = string.Empty;
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline && !WorklistRow().IsMatch(list);)
+        {
+            (code, list, error) = Run("worklist", "--hub", url, "--token", token);
+            Assert.True(code == 0, error);
+            await Task.Delay(500);
+        }
+
+        Match row = WorklistRow().Match(list);
+        Assert.True(row.Success, list);
+        Assert.Equal("EcgRead", row.Groups["kind"].Value);
+        string caseId = row.Groups["case"].Value;
+
+        (code, string shown, error) = Run("case", "show", caseId, "--hub", url, "--token", token);
+        Assert.True(code == 0, error);
+        Assert.Contains($"case      {caseId}", shown, StringComparison.Ordinal);
+        Assert.Contains("reader    card-wang", shown, StringComparison.Ordinal);
+        Assert.Contains("history", shown, StringComparison.Ordinal);
+
+        (code, _, error) = Run("worklist", "--hub", url, "--token", "tm_not-a-real-token");
+        Assert.Equal(1, code);
+        Assert.Contains("401", error, StringComparison.Ordinal);
+
+        (code, _, error) = Run("login", "--hub", url, "--user", "card-wang", "--password", "wrong-password-123");
+        Assert.Equal(1, code);
+        Assert.Contains("401", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> DemoPasswordAsync(string path)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            Match m = CardWang().Match(File.Exists(path) ? await File.ReadAllTextAsync(path) : string.Empty);
+            if (m.Success)
+            {
+                return m.Groups["password"].Value;
+            }
+        }
+
+        throw new TimeoutException($"no card-wang line in {path}");
+    }
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
