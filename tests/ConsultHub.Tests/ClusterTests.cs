@@ -318,21 +318,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     private static string Tail(string text, int lines) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
 
-    private static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Telemed.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Telemed.sln not found above the test binaries");
-        }
-    }
+    private static string Repository => RepositoryPaths.Root;
 
     private sealed record Sent(int Index, string Path, string SopInstanceUid, string StudyInstanceUid);
 }

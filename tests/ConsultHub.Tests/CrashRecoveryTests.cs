@@ -138,19 +138,5 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         return files;
     }
 
-    private static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Telemed.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Telemed.sln not found above the test binaries");
-        }
-    }
+    private static string Repository => RepositoryPaths.Root;
 }

@@ -180,21 +180,7 @@ public sealed partial class EcgStreamRouteTests(ITestOutputHelper output) : IAsy
     [GeneratedRegex(@"cart-dongcun-1\s+token:\s+(\S+)")]
     private static partial Regex CartToken();
 
-    private static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Telemed.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Telemed.sln not found above the test binaries");
-        }
-    }
+    private static string Repository => RepositoryPaths.Root;
 
     /// <summary>A device on the route: frames out as binary messages, received messages cut into frames (a frame may span messages).</summary>
     private sealed class DeviceConnection : IAsyncDisposable

@@ -166,19 +166,5 @@ public sealed class IngestCrashRecoveryTests(ITestOutputHelper output) : IDispos
         return files;
     }
 
-    private static string Repository
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Telemed.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Telemed.sln not found above the test binaries");
-        }
-    }
+    private static string Repository => RepositoryPaths.Root;
 }
