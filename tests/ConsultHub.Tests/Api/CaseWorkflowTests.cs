@@ -164,7 +164,7 @@ public sealed class CaseWorkflowTests(ApiHost host)
         string[] Actions(string user) => [.. entries.Where(e => e.GetProperty("userId").GetString() == user && e.GetProperty("outcome").GetString() == "ok")
             .Select(e => e.GetProperty("action").GetString()!).Distinct().Order(StringComparer.Ordinal)];
         Assert.Equal(["case.open", "case.read", "report.print", "report.read"], Actions(c.TownStaff));
-        Assert.Equal(["case.accept", "report.amend", "report.draft", "report.read", "report.sign"], Actions(c.Cardiologist));
+        Assert.Equal(["case.accept", "report.amend", "report.draft", "report.read", "report.sign", "worklist.read"], Actions(c.Cardiologist));
         Assert.All(entries, e => Assert.Equal(patient, e.GetProperty("patientId").GetString()));
     }
 
@@ -207,7 +207,7 @@ public sealed class CaseWorkflowTests(ApiHost host)
         using (HttpResponseMessage twice = await SendAsync(reader, HttpMethod.Post, $"/api/cases/{id}/report/sign", null, etag2))
         {
             await Problems.AssertProblemAsync(twice, HttpStatusCode.Conflict);
-            Assert.Contains("already signed", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("no draft to sign", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         await Problems.AssertProblemAsync(await SendAsync(reader, HttpMethod.Put, $"/api/cases/{id}/report", Draft("after", "signing"), etag2), HttpStatusCode.Conflict);
