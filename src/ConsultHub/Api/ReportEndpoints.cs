@@ -40,15 +40,14 @@ internal static class ReportEndpoints
     }
 
     private static Task<IResult> SaveDraftAsync(Guid id, DraftRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
-        ChangeAsync(id, http, grains, audit, "report.draft", async (view, report, reader) =>
+        ChangeAsync(id, http, grains, audit, "report.draft", async (view, report, reader, expected) =>
         {
             if (report.Versions.Count > 0)
             {
                 throw new CaseTransitionException($"case {id}: the report is signed; change it with an amendment");
             }
 
-            // Checked here as well as in the grain: starting a draft from a template stores it, which must not
-            // happen for a case nobody accepted.
+            // Checked here as well as in the grain, for a readable refusal before the template is looked at.
             if (view.Status is not (CaseStatus.InProgress or CaseStatus.Preliminary))
             {
                 throw new CaseTransitionException(id, view.Status, "save a draft report (accept the case first)");
@@ -60,16 +59,17 @@ internal static class ReportEndpoints
                 throw new ArgumentException($"case {id}: name a template, one of {string.Join(", ", Enum.GetNames<ReportTemplateKind>())}");
             }
 
-            IReportGrain grain = grains.GetGrain<IReportGrain>(id);
-            ReportContent start = await grain.StartAsync(chosen);
-            await grain.SaveDraftAsync(reader, Merge(start, request.Fields, request.Findings, request.Impression));
+            // A new template starts from its fields prefilled from the ECG analysis, as IReportGrain.StartAsync would,
+            // but without storing that start: only the saved draft advances the revision the client's ETag names.
+            ReportContent start = report.Draft is { } draft && draft.Template == chosen ? draft : ReportTemplates.Draft(chosen, view.Ecg);
+            await grains.GetGrain<IReportGrain>(id).SaveDraftAsync(reader, Merge(start, request.Fields, request.Findings, request.Impression), expected);
         });
 
     private static Task<IResult> SignAsync(Guid id, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
-        ChangeAsync(id, http, grains, audit, "report.sign", async (_, _, reader) => await grains.GetGrain<IReportGrain>(id).SignAsync(reader));
+        ChangeAsync(id, http, grains, audit, "report.sign", async (_, _, reader, expected) => await grains.GetGrain<IReportGrain>(id).SignAsync(reader, expected));
 
     private static Task<IResult> AmendAsync(Guid id, AmendRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
-        ChangeAsync(id, http, grains, audit, "report.amend", async (_, report, reader) =>
+        ChangeAsync(id, http, grains, audit, "report.amend", async (_, report, reader, expected) =>
         {
             ReportVersion latest = report.Versions.Count > 0
                 ? report.Versions[^1]
@@ -79,16 +79,16 @@ internal static class ReportEndpoints
                 throw new ArgumentException($"case {id}: an amendment needs a reason");
             }
 
-            await grains.GetGrain<IReportGrain>(id).AmendAsync(reader, Merge(latest.Content, request.Fields, request.Findings, request.Impression), request.Reason.Trim());
+            await grains.GetGrain<IReportGrain>(id).AmendAsync(reader, Merge(latest.Content, request.Fields, request.Findings, request.Impression), request.Reason.Trim(), expected);
         });
 
     /// <summary>
     /// The shared path of every change: the assigned reader only (403), If-Match against the current ETag (428/412),
-    /// then the grain, whose refusals become 409/400. The outcome is audited whatever it is.
-    /// Note the check and the change are two grain calls: a change between them by the same reader is not caught.
+    /// then the grain, which checks the revision again inside the change (412 when someone got in between) and whose
+    /// other refusals become 409/400. The outcome is audited whatever it is.
     /// </summary>
     private static Task<IResult> ChangeAsync(Guid id, HttpContext http, IGrainFactory grains, AuditTrail audit, string action,
-        Func<CaseView, ReportView, string, Task> change) =>
+        Func<CaseView, ReportView, string, int?, Task> change) =>
         GrainProblems.RunAsync(async () =>
         {
             (CaseView? view, IResult? refusal) = await CaseAccess.LoadAsync(http, grains, audit, id, action, CaseAccess.IsAssignedReader);
@@ -99,7 +99,8 @@ internal static class ReportEndpoints
 
             IReportGrain grain = grains.GetGrain<IReportGrain>(id);
             ReportView report = await grain.GetAsync();
-            if (ReportETag.Precondition(http.Request, report) is { } failed)
+            (int? expected, IResult? failed) = ReportETag.Precondition(http.Request, report);
+            if (failed is not null)
             {
                 await audit.RecordAsync(http, action, Resource(id), view.PatientId, "precondition-failed");
                 return failed;
@@ -108,8 +109,13 @@ internal static class ReportEndpoints
             string outcome = "refused";
             try
             {
-                await change(view, report, http.Scope().Caller.UserId);
+                await change(view, report, http.Scope().Caller.UserId, expected);
                 outcome = "ok";
+            }
+            catch (ReportChangedException)
+            {
+                outcome = "precondition-failed";
+                return ReportETag.Stale(ReportETag.Of(await grain.GetAsync()));
             }
             finally
             {

@@ -217,6 +217,37 @@ public sealed class CaseWorkflowTests(ApiHost host)
     }
 
     [Fact]
+    public async Task Of_two_concurrent_saves_against_the_same_etag_exactly_one_wins()
+    {
+        WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
+        using HttpClient staff = c.ClientAs(c.TownStaff);
+        using HttpClient reader = c.ClientAs(c.Cardiologist);
+        Guid id = await OpenCaseAsync(staff, "PAT-race-" + c.Id);
+        await WaitOnWorklistAsync(reader, id);
+        Assert.Equal(HttpStatusCode.OK, (await reader.PostAsync($"/api/cases/{id}/accept", null)).StatusCode);
+        (_, string etag) = await GetReportAsync(reader, id);
+
+        HttpResponseMessage[] responses = await Task.WhenAll(
+            Enumerable.Range(0, 6).Select(i => SendAsync(reader, HttpMethod.Put, $"/api/cases/{id}/report", Draft($"writer {i}", "impression"), etag)));
+        try
+        {
+            HttpResponseMessage winner = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+            Assert.All(responses.Where(r => r != winner), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
+            string won = JsonDocument.Parse(await winner.Content.ReadAsStringAsync()).RootElement.GetProperty("draft").GetProperty("findings").GetString()!;
+            (JsonElement stored, string after) = await GetReportAsync(reader, id);
+            Assert.Equal(won, stored.GetProperty("draft").GetProperty("findings").GetString());
+            Assert.Equal(winner.Headers.ETag?.ToString(), after);
+        }
+        finally
+        {
+            foreach (HttpResponseMessage response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Only_the_requesting_institution_and_the_assigned_reader_act_and_nobody_crosses_communities()
     {
         WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
