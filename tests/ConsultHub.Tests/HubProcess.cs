@@ -99,6 +99,20 @@ internal sealed class HubProcess : IAsyncDisposable
         process.Dispose();
     }
 
+    private async Task<bool> HttpListeningAsync()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, HttpPort);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout, DicomTlsClientOptions? tls)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -111,7 +125,8 @@ internal sealed class HubProcess : IAsyncDisposable
 
             try
             {
-                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0)
+                // DICOM answers before Kestrel listens (hosted services start first): ready means both.
+                if (await EchoScu.EchoAsync("127.0.0.1", DicomPort, "ECHOSCU", "TELEMED", null, tls) == 0 && await HttpListeningAsync())
                 {
                     return;
                 }
