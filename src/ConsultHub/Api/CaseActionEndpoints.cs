@@ -1,6 +1,8 @@
 using Telemed.ConsultHub.Audit;
 using Telemed.ConsultHub.Auth;
 using Telemed.Grains.Cases;
+using Telemed.Grains.Communities;
+using Telemed.Grains.Readers;
 using Telemed.Grains.Routing;
 
 namespace Telemed.ConsultHub.Api;
@@ -17,7 +19,7 @@ internal static class CaseActionEndpoints
     {
         cases.MapPost("/{id:guid}/accept", AcceptAsync).WithSummary("The assigned reader accepts the case (audited)");
         cases.MapPost("/{id:guid}/reassign", ReassignAsync)
-            .WithSummary("Hands an assigned, not yet accepted case back to routing, which picks another on-duty reader (the assigned reader or an admin; audited)");
+            .WithSummary("Moves an assigned, not yet accepted case to the named on-duty reader, or to the one routing picks (the assigned reader or an admin; audited)");
         cases.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancels an open case (the requesting institution's staff or an admin; audited)");
     }
 
@@ -48,10 +50,11 @@ internal static class CaseActionEndpoints
 
     /// <summary>
     /// Routing owns who reads what (load, specialty, duty), so a reassignment is a request to routing to move the case
-    /// to someone else; it answers 202 because routing decides asynchronously. Only a case not yet accepted can move:
+    /// to the named reader (checked here to be on duty in the pool) or to whom it chooses; it answers 202 because
+    /// routing acts asynchronously (one-way call). Only a case not yet accepted can move:
     /// once accepted the reader owns it (CaseGrain.AssignAsync allows New or Assigned only).
     /// </summary>
-    private static Task<IResult> ReassignAsync(Guid id, ReasonRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
+    private static Task<IResult> ReassignAsync(Guid id, ReassignRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
         GrainProblems.RunAsync(async () =>
         {
             (CaseView? view, IResult? refusal) = await CaseAccess.LoadAsync(http, grains, audit, id, "case.reassign",
@@ -61,9 +64,21 @@ internal static class CaseActionEndpoints
                 return refusal!;
             }
 
-            if (Reason(request) is not { } reason)
+            if (Reason(new ReasonRequest(request?.Reason)) is not { } reason)
             {
                 return ReasonMissing();
+            }
+
+            // A named reader must be able to take it now: enrolled in the pool's community with the specialty, on duty.
+            string? to = string.IsNullOrWhiteSpace(request?.ReaderId) ? null : request.ReaderId.Trim();
+            if (to is not null && (to == view.AssignedReaderId
+                || !(await grains.GetGrain<ICommunityGrain>(view.RoutedCommunityId).GetReadersAsync(view.Specialty)).Contains(to)
+                || !(await grains.GetGrain<IReaderGrain>(to).GetStatusAsync()).OnDuty))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["readerId"] = [$"not another on-duty {view.Specialty} reader of {view.RoutedCommunityId}"],
+                });
             }
 
             if (view.Status != CaseStatus.Assigned || view.AssignedReaderId is not { } from)
@@ -73,7 +88,7 @@ internal static class CaseActionEndpoints
             }
 
             string actor = http.Scope().Caller.UserId;
-            await grains.GetGrain<ICaseRoutingGrain>(RoutingKey.For(view.RoutedCommunityId, view.Specialty)).ReassignAsync(id, from, $"{actor}: {reason}");
+            await grains.GetGrain<ICaseRoutingGrain>(RoutingKey.For(view.RoutedCommunityId, view.Specialty)).ReassignAsync(id, from, $"{actor}: {reason}", to);
             await audit.RecordAsync(http, "case.reassign", CaseAccess.Resource(id), view.PatientId, "ok");
             return Results.Accepted($"/api/cases/{id}", view);
         });
@@ -115,5 +130,8 @@ internal static class CaseActionEndpoints
         Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"why, 1–{MaxReasonLength} characters"] });
 }
 
-/// <summary>The body of a step that must say why (reassign, cancel).</summary>
+/// <summary>The body of a step that must say why (cancel).</summary>
 internal sealed record ReasonRequest(string? Reason);
+
+/// <summary>Why, and optionally to whom; without a reader routing chooses.</summary>
+internal sealed record ReassignRequest(string? Reason, string? ReaderId);

@@ -340,4 +340,37 @@ public sealed class CaseWorkflowTests(ApiHost host)
         await Problems.AssertProblemAsync(await other.PostAsJsonAsync($"/api/cases/{id}/reassign", new { reason = "accepted already" }), HttpStatusCode.Conflict);
         Assert.DoesNotContain(id.ToString(), await reader.GetStringAsync("/api/worklist"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_admin_moves_an_unaccepted_case_to_a_named_on_duty_reader()
+    {
+        WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
+        using HttpClient staff = c.ClientAs(c.TownStaff);
+        using HttpClient reader = c.ClientAs(c.Cardiologist);
+        using HttpClient third = c.ClientAs(c.ThirdCardiologist);
+        using HttpClient admin = c.ClientAs(c.Admin);
+        Guid id = await OpenCaseAsync(staff, "PAT-named-" + c.Id);
+        await WaitOnWorklistAsync(reader, id);
+
+        // Not a reader of the pool, or not on duty: refused before routing is asked.
+        await Problems.AssertProblemAsync(await admin.PostAsJsonAsync($"/api/cases/{id}/reassign", new { reason = "r", readerId = "nobody" }), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await admin.PostAsJsonAsync($"/api/cases/{id}/reassign", new { reason = "r", readerId = c.ThirdCardiologist }), HttpStatusCode.BadRequest);
+        // The admin manages the community but reads no patient data.
+        await Problems.AssertProblemAsync(await admin.GetAsync($"/api/cases/{id}/report"), HttpStatusCode.Forbidden);
+
+        IGrainFactory grains = host.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<Telemed.Grains.Readers.IReaderGrain>(c.OffDutyCardiologist).StartDutyAsync();
+        await grains.GetGrain<Telemed.Grains.Readers.IReaderGrain>(c.ThirdCardiologist).StartDutyAsync();
+        using (HttpResponseMessage moved = await admin.PostAsJsonAsync($"/api/cases/{id}/reassign", new { reason = "Dr Third covers Dongcun today", readerId = c.ThirdCardiologist }))
+        {
+            Assert.True(moved.StatusCode == HttpStatusCode.Accepted, await moved.Content.ReadAsStringAsync());
+        }
+
+        await WaitOnWorklistAsync(third, id);
+        Assert.Equal(HttpStatusCode.OK, (await third.PostAsync($"/api/cases/{id}/accept", null)).StatusCode);
+        using JsonDocument view = JsonDocument.Parse(await third.GetStringAsync($"/api/cases/{id}"));
+        Assert.Equal(c.ThirdCardiologist, view.RootElement.GetProperty("assignedReaderId").GetString());
+        Assert.Contains(view.RootElement.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("detail").GetString()?.Contains("Dr Third covers Dongcun today", StringComparison.Ordinal) == true);
+    }
 }

@@ -37,6 +37,11 @@ internal sealed class WorkflowCommunity
     /// <summary>Enrolled but not on duty: routing never gives them a case.</summary>
     public string OffDutyCardiologist => Id + "-card2";
 
+    /// <summary>Enrolled, not on duty.</summary>
+    public string ThirdCardiologist => Id + "-card3";
+
+    public string Admin => Id + "-admin";
+
     public string TownStaff => Id + "-staff";
 
     public string VillageDoctor => Id + "-doctor";
@@ -62,6 +67,7 @@ internal sealed class WorkflowCommunity
         await community.DefineInstitutionAsync(new Institution(Village, "Village Clinic", InstitutionLevel.Village, Town));
         await community.EnrolReaderAsync(new ReaderEnrolment(Cardiologist, CardiologistName, County, [Specialty.Cardiology]));
         await community.EnrolReaderAsync(new ReaderEnrolment(OffDutyCardiologist, "Dr Off", County, [Specialty.Cardiology]));
+        await community.EnrolReaderAsync(new ReaderEnrolment(ThirdCardiologist, "Dr Third", County, [Specialty.Cardiology]));
         await grains.GetGrain<IReaderGrain>(Cardiologist).StartDutyAsync();
 
         UserDirectory users = host.Services.GetRequiredService<UserDirectory>();
@@ -69,6 +75,8 @@ internal sealed class WorkflowCommunity
         {
             (Cardiologist, CardiologistName, UserRole.Cardiologist, County),
             (OffDutyCardiologist, "Dr Off", UserRole.Cardiologist, County),
+            (ThirdCardiologist, "Dr Third", UserRole.Cardiologist, County),
+            (Admin, "Admin", UserRole.CommunityAdmin, County),
             (TownStaff, "孙护士 Nurse Sun", UserRole.TownshipStaff, Town),
             (VillageDoctor, "Village doctor", UserRole.VillageDoctor, Village),
             (Auditor, "Auditor", UserRole.Auditor, County),
