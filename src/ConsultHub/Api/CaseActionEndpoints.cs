@@ -66,6 +66,7 @@ internal static class CaseActionEndpoints
 
             if (Reason(new ReasonRequest(request?.Reason)) is not { } reason)
             {
+                await audit.RecordAsync(http, "case.reassign", CaseAccess.Resource(id), view.PatientId, "invalid");
                 return ReasonMissing();
             }
 
@@ -75,6 +76,7 @@ internal static class CaseActionEndpoints
                 || !(await grains.GetGrain<ICommunityGrain>(view.RoutedCommunityId).GetReadersAsync(view.Specialty)).Contains(to)
                 || !(await grains.GetGrain<IReaderGrain>(to).GetStatusAsync()).OnDuty))
             {
+                await audit.RecordAsync(http, "case.reassign", CaseAccess.Resource(id), view.PatientId, "invalid");
                 return Results.ValidationProblem(new Dictionary<string, string[]>
                 {
                     ["readerId"] = [$"not another on-duty {view.Specialty} reader of {view.RoutedCommunityId}"],
@@ -105,6 +107,7 @@ internal static class CaseActionEndpoints
 
             if (Reason(request) is not { } reason)
             {
+                await audit.RecordAsync(http, "case.cancel", CaseAccess.Resource(id), view.PatientId, "invalid");
                 return ReasonMissing();
             }
 

@@ -316,6 +316,7 @@ public sealed class CaseWorkflowTests(ApiHost host)
         Assert.True(Has(c.OffDutyCardiologist, "report.draft", "denied"));
         Assert.True(Has(c.TownStaff, "case.cancel", "ok"));
         Assert.True(Has(c.TownStaff, "case.cancel", "refused"));
+        Assert.True(Has(c.TownStaff, "case.cancel", "invalid"));
     }
 
     [Fact]
