@@ -36,6 +36,32 @@ public sealed class ReportTests : SiloTest
     }
 
     [Fact]
+    public async Task A_change_against_a_stale_revision_is_refused_and_changes_nothing()
+    {
+        Guid caseId = await AcceptedEcgCase(null);
+        IReportGrain report = Grains.GetGrain<IReportGrain>(caseId);
+        Assert.Equal(0, (await report.GetAsync()).Revision);
+        ReportContent draft = ReportTemplates.Draft(ReportTemplateKind.RestingEcg, null) with { Findings = "first", Impression = "normal ECG" };
+        await report.SaveDraftAsync("card-a", draft, expectedRevision: 0);
+        Assert.Equal(1, (await report.GetAsync()).Revision);
+
+        // Two writers read revision 1; the one that comes second loses instead of overwriting the first.
+        await report.SaveDraftAsync("card-a", draft with { Findings = "second" }, expectedRevision: 1);
+        await Assert.ThrowsAsync<ReportChangedException>(() => report.SaveDraftAsync("card-a", draft with { Findings = "lost" }, expectedRevision: 1));
+        await Assert.ThrowsAsync<ReportChangedException>(() => report.SignAsync("card-a", expectedRevision: 1));
+        ReportView kept = await report.GetAsync();
+        Assert.Equal("second", kept.Draft?.Findings);
+        Assert.Equal(2, kept.Revision);
+        Assert.Empty(kept.Versions);
+
+        await report.SignAsync("card-a", expectedRevision: 2);
+        await Assert.ThrowsAsync<ReportChangedException>(() => report.AmendAsync("card-a", draft, "late", expectedRevision: 2));
+        await report.AmendAsync("card-a", draft with { Impression = "borderline" }, "reviewed", expectedRevision: 3);
+        Assert.Equal(4, (await report.GetAsync()).Revision);
+        Assert.Equal(2, (await report.GetAsync()).Versions.Count);
+    }
+
+    [Fact]
     public async Task Signing_keeps_version_one_and_every_amendment_is_a_new_version_with_its_reason()
     {
         Guid caseId = await AcceptedEcgCase(new EcgFindings(["StElevation"], HeartRateBpm: 88));

@@ -25,6 +25,32 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reassignment_to_a_named_reader_goes_to_them_when_on_duty_and_otherwise_routing_chooses()
+    {
+        await County.DefineAsync(Grains);
+        await County.OnDutyAsync(Grains, County.Cardiologists);
+        Guid caseId = await County.OpenAsync(Grains, CasePriority.Routine);
+        string first = (await County.AssignedAsync(Grains, caseId)).AssignedReaderId!;
+        ICaseRoutingGrain pool = Grains.GetGrain<ICaseRoutingGrain>(RoutingKey.For(County.Id, Specialty.Cardiology));
+
+        // The department head is enrolled but not on duty: not taken, routing picks an on-duty colleague instead.
+        await pool.ReassignAsync(caseId, first, "head asked for", County.CardiologyHead);
+        CaseView moved = await Eventually.Until(() => Grains.GetGrain<ICaseGrain>(caseId).GetAsync(), c => c.AssignedReaderId != first, "the case to move");
+        Assert.Contains(moved.AssignedReaderId, County.Cardiologists);
+
+        // Named and on duty: exactly them, whoever routing would have chosen.
+        foreach (string named in County.Cardiologists.Where(r => r != moved.AssignedReaderId).Reverse())
+        {
+            string from = (await Grains.GetGrain<ICaseGrain>(caseId).GetAsync()).AssignedReaderId!;
+            await pool.ReassignAsync(caseId, from, "covering", named);
+            CaseView now = await Eventually.Until(() => Grains.GetGrain<ICaseGrain>(caseId).GetAsync(), c => c.AssignedReaderId == named, $"the case to go to {named}");
+            Assert.Contains(caseId, (await Grains.GetGrain<IReaderGrain>(named).GetWorklistAsync()).Select(e => e.CaseId));
+            Assert.DoesNotContain(caseId, (await Grains.GetGrain<IReaderGrain>(from).GetWorklistAsync()).Select(e => e.CaseId));
+            Assert.Equal(CaseStatus.Assigned, now.Status);
+        }
+    }
+
+    [Fact]
     public async Task Waiting_cases_go_out_stat_then_urgent_then_routine()
     {
         await County.DefineAsync(Grains, CommunitySettings.Default with { MaxOpenCasesPerReader = 1 });

@@ -35,6 +35,7 @@ public static class TelemedApi
         api.MapInstitutions();
         api.MapUsers();
         api.MapCases();
+        api.MapReports();
         api.MapWorklist();
         api.MapStudies();
         api.MapAudit();

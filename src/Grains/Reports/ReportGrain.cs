@@ -21,13 +21,15 @@ internal sealed class ReportGrain(
         CaseView view = await Case.GetAsync();
         ReportContent draft = ReportTemplates.Draft(template, view.Ecg);
         state.State.Draft = draft;
+        state.State.Revision++;
         await state.WriteStateAsync();
         return draft;
     }
 
-    public async Task SaveDraftAsync(string readerId, ReportContent content)
+    public async Task SaveDraftAsync(string readerId, ReportContent content, int? expectedRevision = null)
     {
         ArgumentNullException.ThrowIfNull(content);
+        RequireRevision(expectedRevision);
         if (state.State.Versions.Count > 0)
         {
             throw new CaseTransitionException($"case {CaseId}: the report is signed; change it with an amendment");
@@ -36,11 +38,13 @@ internal sealed class ReportGrain(
         RequireTemplateFields(content);
         await Case.MarkPreliminaryAsync(readerId);
         state.State.Draft = content;
+        state.State.Revision++;
         await state.WriteStateAsync();
     }
 
-    public async Task<ReportVersion> SignAsync(string readerId)
+    public async Task<ReportVersion> SignAsync(string readerId, int? expectedRevision = null)
     {
+        RequireRevision(expectedRevision);
         ReportContent draft = state.State.Draft
             ?? throw new CaseTransitionException($"case {CaseId}: there is no draft to sign");
         if (state.State.Versions.Count > 0)
@@ -53,13 +57,15 @@ internal sealed class ReportGrain(
         await Case.MarkSignedAsync(readerId, version.Number);
         state.State.Versions.Add(version);
         state.State.Draft = null;
+        state.State.Revision++;
         await state.WriteStateAsync();
         return version;
     }
 
-    public async Task<ReportVersion> AmendAsync(string readerId, ReportContent content, string reason)
+    public async Task<ReportVersion> AmendAsync(string readerId, ReportContent content, string reason, int? expectedRevision = null)
     {
         ArgumentNullException.ThrowIfNull(content);
+        RequireRevision(expectedRevision);
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ArgumentException($"case {CaseId}: an amendment needs a reason", nameof(reason));
@@ -75,11 +81,20 @@ internal sealed class ReportGrain(
         var version = new ReportVersion(state.State.Versions.Count + 1, content, readerId, time.Now, reason);
         await Case.MarkAmendedAsync(readerId, version.Number, reason);
         state.State.Versions.Add(version);
+        state.State.Revision++;
         await state.WriteStateAsync();
         return version;
     }
 
-    public Task<ReportView> GetAsync() => Task.FromResult(new ReportView(CaseId, state.State.Draft, [.. state.State.Versions]));
+    public Task<ReportView> GetAsync() => Task.FromResult(new ReportView(CaseId, state.State.Draft, [.. state.State.Versions], state.State.Revision));
+
+    private void RequireRevision(int? expected)
+    {
+        if (expected is { } revision && revision != state.State.Revision)
+        {
+            throw new ReportChangedException(CaseId, revision, state.State.Revision);
+        }
+    }
 
     private void RequireTemplateFields(ReportContent content)
     {
@@ -103,5 +118,7 @@ internal sealed class ReportGrain(
         public ReportContent? Draft { get; set; }
 
         public List<ReportVersion> Versions { get; set; } = [];
+
+        public int Revision { get; set; }
     }
 }

@@ -92,7 +92,7 @@ internal sealed class CaseRoutingGrain(
         }
     }
 
-    public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason)
+    public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason, string? toReaderId = null)
     {
         if (!state.State.Open.TryGetValue(caseId, out OpenCase? open) || open.ReaderId != fromReaderId)
         {
@@ -101,7 +101,9 @@ internal sealed class CaseRoutingGrain(
 
         CommunitySettings settings = await Community.GetSettingsAsync();
         Dictionary<string, int> loads = await OnDutyLoads();
-        string? reader = Choose(open.Request, loads, settings, exclude: fromReaderId)
+        // A named reader is taken as asked even at their open-case limit: a person (admin or colleague) decided.
+        string? reader = (toReaderId is not null && toReaderId != fromReaderId && loads.ContainsKey(toReaderId) ? toReaderId : null)
+            ?? Choose(open.Request, loads, settings, exclude: fromReaderId)
             ?? (loads.ContainsKey(fromReaderId) ? fromReaderId : null);
         if (reader is not null)
         {

@@ -14,9 +14,12 @@ public interface ICaseRoutingGrain : IGrainWithStringKey
     [OneWay]
     Task SubmitAsync(RoutingRequest request);
 
-    /// <summary>Gives the case to another reader (the same one only if nobody else is on duty).</summary>
+    /// <summary>
+    /// Gives the case to another reader: <paramref name="toReaderId"/> when named and on duty in this pool, else the one
+    /// routing chooses (the same one only if nobody else is on duty).
+    /// </summary>
     [OneWay]
-    Task ReassignAsync(Guid caseId, string fromReaderId, string reason);
+    Task ReassignAsync(Guid caseId, string fromReaderId, string reason, string? toReaderId = null);
 
     /// <summary>SLA breached: alert the backup and the department head; a case nobody accepted moves to the backup.</summary>
     [OneWay]

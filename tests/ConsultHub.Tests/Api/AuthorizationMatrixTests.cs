@@ -25,6 +25,8 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
     {
         ListStudies,
         ReadCase,
+        ReadReport,
+        PrintReport,
         ShowInstitution,
         ListCommunityInstitutions,
         CreateUser,
@@ -41,7 +43,7 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
         bool inCommunity = target != Target.OtherCommunity;
         return endpoint switch
         {
-            Endpoint.ListStudies or Endpoint.ReadCase => (staff && target == Target.OwnInstitution) || (reader && inCommunity),
+            Endpoint.ListStudies or Endpoint.ReadCase or Endpoint.ReadReport or Endpoint.PrintReport => (staff && target == Target.OwnInstitution) || (reader && inCommunity),
             Endpoint.ShowInstitution => staff ? target == Target.OwnInstitution : inCommunity,
             Endpoint.ListCommunityInstitutions => inCommunity, // staff get 200 with only their own institution
             Endpoint.CreateUser => role == UserRole.CommunityAdmin && inCommunity,
@@ -92,6 +94,8 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
         {
             Endpoint.ListStudies => await client.GetAsync($"/api/studies?institution={institution}"),
             Endpoint.ReadCase => await client.GetAsync($"/api/cases/{host.CaseAt[institution]}"),
+            Endpoint.ReadReport => await client.GetAsync($"/api/cases/{host.CaseAt[institution]}/report"),
+            Endpoint.PrintReport => await client.GetAsync($"/api/cases/{host.CaseAt[institution]}/report.html"),
             Endpoint.ShowInstitution => await client.GetAsync($"/api/institutions/{institution}"),
             Endpoint.ListCommunityInstitutions => await client.GetAsync($"/api/institutions?community={community}"),
             Endpoint.CreateUser => await client.PostAsJsonAsync("/api/users", new
@@ -119,6 +123,8 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
                     Assert.Contains(ApiHost.PatientAt(institution), body, StringComparison.Ordinal);
                     break;
                 case Endpoint.ReadCase:
+                case Endpoint.ReadReport:
+                case Endpoint.PrintReport:
                     Assert.Contains(host.CaseAt[institution].ToString(), body, StringComparison.Ordinal);
                     break;
                 case Endpoint.ListCommunityInstitutions:

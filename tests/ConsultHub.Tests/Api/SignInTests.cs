@@ -174,9 +174,16 @@ public sealed class SignInTests(ApiHost host)
     public async Task Every_api_route_answers_an_anonymous_caller_with_401_problem_not_a_redirect()
     {
         using HttpClient client = host.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false });
-        foreach (string path in new[] { "/api/me", "/api/institutions", "/api/users", "/api/worklist", "/api/studies", "/api/audit", "/api/audit/verify", $"/api/cases/{Guid.NewGuid()}" })
+        foreach (string path in new[] { "/api/me", "/api/institutions", "/api/users", "/api/worklist", "/api/studies", "/api/audit", "/api/audit/verify", $"/api/cases/{Guid.NewGuid()}",
+            $"/api/cases/{Guid.NewGuid()}/report", $"/api/cases/{Guid.NewGuid()}/report.html" })
         {
             await Problems.AssertProblemAsync(await client.GetAsync(path), HttpStatusCode.Unauthorized);
+        }
+
+        foreach (string action in new[] { "", "/accept", "/reassign", "/cancel", "/report/sign", "/report/amend" })
+        {
+            string path = action.Length == 0 ? "/api/cases" : $"/api/cases/{Guid.NewGuid()}{action}";
+            await Problems.AssertProblemAsync(await client.PostAsync(path, JsonContent.Create(new { reason = "r" })), HttpStatusCode.Unauthorized);
         }
     }
 
@@ -186,7 +193,9 @@ public sealed class SignInTests(ApiHost host)
         using HttpClient client = host.CreateClient();
         using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         JsonElement paths = document.RootElement.GetProperty("paths");
-        foreach (string path in new[] { "/api/auth/login", "/api/me", "/api/institutions", "/api/users", "/api/cases/{id}", "/api/studies", "/api/audit", "/api/audit/verify" })
+        foreach (string path in new[] { "/api/auth/login", "/api/me", "/api/institutions", "/api/users", "/api/cases/{id}", "/api/studies", "/api/audit", "/api/audit/verify",
+            "/api/cases", "/api/cases/{id}/accept", "/api/cases/{id}/reassign", "/api/cases/{id}/cancel", "/api/cases/{id}/report",
+            "/api/cases/{id}/report/sign", "/api/cases/{id}/report/amend", "/api/cases/{id}/report.html" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
