@@ -29,7 +29,7 @@ public sealed partial class CliHubCommandsTests : IDisposable
     private static partial Regex WorklistRow();
 
     [Fact]
-    public async Task A_cardiologist_logs_in_lists_the_worklist_and_shows_a_case()
+    public async Task A_cardiologist_logs_in_lists_the_worklist_shows_a_case_and_signs_its_report()
     {
         string data = Path.Combine(root, "data");
         Directory.CreateDirectory(data);
@@ -61,6 +61,28 @@ public sealed partial class CliHubCommandsTests : IDisposable
         Assert.Contains($"case      {caseId}", shown, StringComparison.Ordinal);
         Assert.Contains("reader    card-wang", shown, StringComparison.Ordinal);
         Assert.Contains("history", shown, StringComparison.Ordinal);
+
+        // The reader accepts and drafts through the API; the CLI signs the draft it reads (If-Match on its ETag).
+        using (var api = new HttpClient { BaseAddress = new Uri(url) })
+        {
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await api.PostAsync($"/api/cases/{caseId}/accept", null)).StatusCode);
+            using HttpResponseMessage report = await api.GetAsync($"/api/cases/{caseId}/report");
+            using var draft = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{caseId}/report")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { findings = "窦性心律 sinus rhythm", impression = "正常心电图 normal ECG" }),
+            };
+            draft.Headers.TryAddWithoutValidation("If-Match", report.Headers.ETag!.ToString());
+            using HttpResponseMessage drafted = await api.SendAsync(draft);
+            Assert.True(drafted.IsSuccessStatusCode, await drafted.Content.ReadAsStringAsync());
+        }
+
+        (code, string signed, error) = Run("report", "sign", caseId, "--hub", url, "--token", token);
+        Assert.True(code == 0, error);
+        Assert.Contains($"signed version 1 of case {caseId} by card-wang", signed, StringComparison.Ordinal);
+        (code, _, error) = Run("report", "sign", caseId, "--hub", url, "--token", token);
+        Assert.Equal(1, code);
+        Assert.Contains("409", error, StringComparison.Ordinal);
 
         (code, _, error) = Run("worklist", "--hub", url, "--token", "tm_not-a-real-token");
         Assert.Equal(1, code);

@@ -105,7 +105,16 @@ internal static class HubCommands
             // Sign exactly the draft that was read: the hub refuses (412) if it changed in between.
             (_, string? etag) = await hub.GetAsync(path).ConfigureAwait(false);
             (JsonElement signed, _) = await hub.SendAsync(HttpMethod.Post, path + "/sign", null, etag).ConfigureAwait(false);
-            stdout.WriteLine(signed.ValueKind == JsonValueKind.Undefined ? "signed" : JsonSerializer.Serialize(signed, Indented));
+            if (signed.ValueKind == JsonValueKind.Object && signed.TryGetProperty("current", out JsonElement current)
+                && current.ValueKind == JsonValueKind.Object)
+            {
+                stdout.WriteLine($"signed version {Str(current, "number")} of case {args[1]} by {Str(current, "signedBy")} at {Time(current, "signedAt")} UTC");
+            }
+            else
+            {
+                stdout.WriteLine($"signed case {args[1]}");
+            }
+
             return 0;
         });
     }
