@@ -27,6 +27,9 @@ internal sealed record LoadOptions
     /// <summary>Cases ingested before measuring, so code paths are compiled and the catalog file has grown.</summary>
     public int WarmUp { get; init; } = 500;
 
+    /// <summary>Where the run's catalog file goes (default the temp folder); /dev/shm shows what fsync costs.</summary>
+    public string Folder { get; init; } = Path.GetTempPath();
+
     /// <summary>Seconds to wait for the last assignment before giving up.</summary>
     public int TimeoutSeconds { get; init; } = 900;
 
@@ -48,6 +51,7 @@ internal sealed record LoadOptions
                 "--readers" => options with { Readers = Int(value) },
                 "--communities" => options with { Communities = Int(value) },
                 "--warmup" => options with { WarmUp = Int(value) },
+                "--folder" => options with { Folder = value },
                 "--timeout" => options with { TimeoutSeconds = Int(value) },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

@@ -36,7 +36,7 @@ internal sealed class LoadRun : IAsyncDisposable
 
     public static async Task<LoadRun> StartAsync(LoadOptions options)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "telemed-caseload-" + Guid.NewGuid().ToString("N")[..8]);
+        string folder = Path.Combine(options.Folder, "telemed-caseload-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         EmbeddedSilo silo = await EmbeddedSilo.StartAsync(folder);
         var communities = new List<BenchCommunity>();
