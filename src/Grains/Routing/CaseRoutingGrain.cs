@@ -39,23 +39,38 @@ internal sealed class CaseRoutingGrain(
 
         state.State.Queue.RemoveAll(q => q.CaseId == request.CaseId);
         state.State.Queue.Add(request);
-        await state.WriteStateAsync();
-        await DispatchAsync();
+        // One state write per submission, not two: a request placed at once is stored with its placement by the
+        // dispatch; one that waits (or a dispatch that failed first) is stored here. Until then the case is New in its
+        // own stored state, and its deadline reminder resubmits it if this activation is lost.
+        bool stored = false;
+        try
+        {
+            stored = await Dispatch();
+        }
+        finally
+        {
+            if (!stored)
+            {
+                await state.WriteStateAsync();
+            }
+        }
     }
 
-    public async Task DispatchAsync()
+    public Task DispatchAsync() => Dispatch();
+
+    /// <summary>Places what it can; true if it stored the state (the queue with its placements).</summary>
+    private async Task<bool> Dispatch()
     {
         if (state.State.Queue.Count == 0)
         {
-            return;
+            return false;
         }
 
         CommunitySettings settings = await Community.GetSettingsAsync();
         Dictionary<string, int> loads = await OnDutyLoads();
         if (loads.Count == 0)
         {
-            await OverflowOrWait(settings);
-            return;
+            return await OverflowOrWait(settings);
         }
 
         var placements = new List<(RoutingRequest Request, string ReaderId)>();
@@ -74,7 +89,7 @@ internal sealed class CaseRoutingGrain(
 
         if (placements.Count == 0)
         {
-            return;
+            return false;
         }
 
         // Decisions are stored before readers and cases hear of them: after a crash in between, a case left New
@@ -90,6 +105,8 @@ internal sealed class CaseRoutingGrain(
         {
             await state.WriteStateAsync();
         }
+
+        return true;
     }
 
     public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason, string? toReaderId = null)
@@ -255,7 +272,8 @@ internal sealed class CaseRoutingGrain(
         }
     }
 
-    private async Task OverflowOrWait(CommunitySettings settings)
+    /// <summary>True if it stored the state (the queue handed to the upper level).</summary>
+    private async Task<bool> OverflowOrWait(CommunitySettings settings)
     {
         if (settings.UpperLevelCommunityId is not { } upper)
         {
@@ -265,7 +283,7 @@ internal sealed class CaseRoutingGrain(
                     new AlertRaised(request.CaseId, AlertKind.NoReaderOnDuty, [], $"Stat case {request.CaseId} waits: no {specialty} reader on duty"));
             }
 
-            return;
+            return false;
         }
 
         foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
@@ -276,6 +294,7 @@ internal sealed class CaseRoutingGrain(
         }
 
         await state.WriteStateAsync();
+        return true;
     }
 
     private async Task<Dictionary<string, int>> OnDutyLoads()

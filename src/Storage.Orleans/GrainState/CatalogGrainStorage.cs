@@ -63,12 +63,12 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
         int updated;
         using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
         {
-            updated = await catalog.GrainStates
-            .Where(g => g.StateName == stateName && g.GrainId == id && g.Version == expected)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(g => g.Json, text)
-                .SetProperty(g => g.Version, next)
-                .SetProperty(g => g.UpdatedAtUtc, now)).ConfigureAwait(false);
+            // SQL rather than ExecuteUpdateAsync: EF Core's query pipeline walks and hashes the setter values on every
+            // call, which for a state of a few hundred kilobytes (a busy routing pool) cost as much CPU as the JSON
+            // itself (bench/RESULTS.md, case load). The statement is the same; the values are parameters.
+            updated = await catalog.Database.ExecuteSqlAsync(
+                $"UPDATE grain_states SET \"Json\" = {text}, \"Version\" = {next}, \"UpdatedAtUtc\" = {now} WHERE \"StateName\" = {stateName} AND \"GrainId\" = {id} AND \"Version\" = {expected}")
+                .ConfigureAwait(false);
         }
 
         if (updated == 0)
