@@ -68,6 +68,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             device.Property(d => d.AeTitle).HasMaxLength(16);
             device.Property(d => d.AllowedAddresses).HasMaxLength(1024);
             device.Property(d => d.TokenHash).HasMaxLength(64);
+            // Optimistic concurrency: an update names the version it read, so two admins cannot overwrite each other.
+            device.Property(d => d.Version).IsConcurrencyToken();
             // One device per calling AE title: the title is how an association finds its device.
             device.HasIndex(d => d.AeTitle).IsUnique();
         });
@@ -137,6 +139,7 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             user.Property(u => u.CommunityId).HasMaxLength(64);
             user.Property(u => u.InstitutionId).HasMaxLength(64);
             user.Property(u => u.PasswordHash).HasMaxLength(256);
+            user.Property(u => u.Version).IsConcurrencyToken();
             user.HasIndex(u => u.CommunityId);
         });
 
