@@ -39,6 +39,9 @@ public static class TelemedApi
         api.MapWorklist();
         api.MapStudies();
         api.MapAudit();
+        api.MapDevices();
+        api.MapCommunities();
+        api.MapReaders();
         return app;
     }
 }
