@@ -12,7 +12,7 @@ namespace Telemed.ConsultHub.Tests.Api;
 /// community but read no patient data; auditors only the audit log; nobody crosses communities.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class AuthorizationMatrixTests(ApiHost host)
+public sealed partial class AuthorizationMatrixTests(ApiHost host)
 {
     public enum Target
     {
