@@ -298,8 +298,28 @@ internal static class DeviceEndpoints
         return errors;
     }
 
-    private static bool IsAddressOrNetwork(string? text) =>
-        !string.IsNullOrWhiteSpace(text) && (IPNetwork.TryParse(text.Trim(), out _) || IPAddress.TryParse(text.Trim(), out _));
+    /// <summary>
+    /// An IPv4 address in dotted quad, an IPv6 address, or a CIDR range whose address has no bits past the prefix
+    /// ("10.0.0.1/8" is refused: it is either a typo for one host or for the whole /8).
+    /// </summary>
+    private static bool IsAddressOrNetwork(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        string trimmed = text.Trim();
+        int slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        string address = slash < 0 ? trimmed : trimmed[..slash];
+        // IPAddress.TryParse also takes "10" or "10.1" (inet_aton shorthands): an admin's address has four parts.
+        if (!IPAddress.TryParse(address, out IPAddress? parsed) || (!address.Contains(':', StringComparison.Ordinal) && address.Split('.').Length != 4))
+        {
+            return false;
+        }
+
+        return slash < 0 || (IPNetwork.TryParse(trimmed, out IPNetwork network) && network.BaseAddress.Equals(parsed));
+    }
 
     private static string? AeTitle(string? aeTitle) => string.IsNullOrWhiteSpace(aeTitle) ? null : aeTitle.Trim();
 

@@ -110,13 +110,16 @@ public sealed partial class GatewayService : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        if (refreshStop is not null && refreshLoop is not null)
+        // Taken once: the host's stop and the container's dispose may both call this, at the same time.
+        if (Interlocked.Exchange(ref refreshStop, null) is { } stop)
         {
-            await refreshStop.CancelAsync().ConfigureAwait(false);
-            await refreshLoop.ConfigureAwait(false);
-            refreshStop.Dispose();
-            refreshStop = null;
-            refreshLoop = null;
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref refreshLoop, null) is { } loop)
+            {
+                await loop.ConfigureAwait(false);
+            }
+
+            stop.Dispose();
         }
 
         if (dicom is not null)
