@@ -50,7 +50,7 @@ internal static class DeviceEndpoints
     private static async Task<IResult> GetAsync(string id, HttpContext http, Func<CatalogDbContext> openCatalog)
     {
         await using CatalogDbContext catalog = openCatalog();
-        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: false);
+        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: false, audit: null, action: null);
         return device is null ? refusal! : RevisionETag.Ok(http, DeviceView.From(device), device.Version);
     }
 
@@ -116,10 +116,9 @@ internal static class DeviceEndpoints
     {
         AccessScope scope = http.Scope();
         await using CatalogDbContext catalog = openCatalog();
-        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true);
+        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true, audit, "device.update");
         if (device is null)
         {
-            await Audit(http, audit, scope, "device.update", id, "refused");
             return refusal!;
         }
 
@@ -163,10 +162,9 @@ internal static class DeviceEndpoints
         AccessScope scope = http.Scope();
         string action = enabled ? "device.enable" : "device.disable";
         await using CatalogDbContext catalog = openCatalog();
-        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true);
+        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true, audit, action);
         if (device is null)
         {
-            await Audit(http, audit, scope, action, id, "refused");
             return refusal!;
         }
 
@@ -178,10 +176,9 @@ internal static class DeviceEndpoints
     {
         AccessScope scope = http.Scope();
         await using CatalogDbContext catalog = openCatalog();
-        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true);
+        (Device? device, IResult? refusal) = await LoadAsync(http, catalog, id, tracked: true, audit, "device.token");
         if (device is null)
         {
-            await Audit(http, audit, scope, "device.token", id, "refused");
             return refusal!;
         }
 
@@ -226,23 +223,30 @@ internal static class DeviceEndpoints
         return RevisionETag.Ok(http, view(device), device.Version);
     }
 
-    /// <summary>The device if the caller is the admin of its institution's community; else 403 (404 for an admin asking for an unknown id).</summary>
-    private static async Task<(Device? Device, IResult? Refusal)> LoadAsync(HttpContext http, CatalogDbContext catalog, string id, bool tracked)
+    /// <summary>
+    /// The device if the caller is the admin of its institution's community; else 403 (404 for an admin asking for an
+    /// unknown id). A refused change is audited, with a copy in the device's community when the caller is from
+    /// another one, so its auditors see who tried.
+    /// </summary>
+    private static async Task<(Device? Device, IResult? Refusal)> LoadAsync(HttpContext http, CatalogDbContext catalog, string id, bool tracked,
+        AuditTrail? audit, string? action)
     {
         AccessScope scope = http.Scope();
-        if (!scope.IsAdmin)
-        {
-            return (null, Results.Forbid());
-        }
-
         IQueryable<Device> devices = tracked ? catalog.Devices : catalog.Devices.AsNoTracking();
-        Device? device = await devices.FirstOrDefaultAsync(d => d.Id == id, http.RequestAborted);
-        if (device is null)
+        Device? device = scope.IsAdmin || audit is not null ? await devices.FirstOrDefaultAsync(d => d.Id == id, http.RequestAborted) : null;
+        if (device is not null && await scope.CanManageInstitutionAsync(device.InstitutionId))
         {
-            return (null, Results.Problem(statusCode: 404, title: $"no device {id}"));
+            return (device, null);
         }
 
-        return await scope.CanManageInstitutionAsync(device.InstitutionId) ? (device, null) : (null, Results.Forbid());
+        bool unknown = device is null && scope.IsAdmin;
+        if (audit is not null && action is not null)
+        {
+            string? owner = device is null ? null : await http.RequestServices.GetRequiredService<IInstitutionDirectory>().CommunityOfAsync(device.InstitutionId);
+            await audit.RecordAsync(http, action, "device/" + id, (string?)null, unknown ? "not-found" : "forbidden", owner);
+        }
+
+        return (null, unknown ? Results.Problem(statusCode: 404, title: $"no device {id}") : Results.Forbid());
     }
 
     private static async Task<IResult?> ConflictAsync(CatalogDbContext catalog, string? id, string? aeTitle, CancellationToken cancellationToken)

@@ -43,10 +43,9 @@ internal static class UserEndpoints
     private static async Task<IResult> UpdateAsync(string id, UpdateUserRequest request, HttpContext http, UserDirectory users, AuditTrail audit)
     {
         AccessScope scope = http.Scope();
-        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users);
+        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users, audit, "user.update");
         if (user is null)
         {
-            await Audit(http, audit, scope, "user.update", id, "refused");
             return refusal!;
         }
 
@@ -97,10 +96,9 @@ internal static class UserEndpoints
     {
         AccessScope scope = http.Scope();
         string action = enabled ? "user.enable" : "user.disable";
-        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users);
+        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users, audit, action);
         if (user is null)
         {
-            await Audit(http, audit, scope, action, id, "refused");
             return refusal!;
         }
 
@@ -117,10 +115,9 @@ internal static class UserEndpoints
     private static async Task<IResult> ResetPasswordAsync(string id, PasswordResetRequest? request, HttpContext http, UserDirectory users, AuditTrail audit)
     {
         AccessScope scope = http.Scope();
-        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users);
+        (UserAccount? user, IResult? refusal) = await LoadManagedAsync(id, http, users, audit, "user.password-reset");
         if (user is null)
         {
-            await Audit(http, audit, scope, "user.password-reset", id, "refused");
             return refusal!;
         }
 
@@ -171,22 +168,23 @@ internal static class UserEndpoints
         return outcome == UserChangeOutcome.Changed ? Results.NoContent() : Results.Problem(statusCode: 409, title: "the account changed meanwhile; try again");
     }
 
-    /// <summary>The user if the caller is the admin of their community; else 403 (404 for an admin naming an unknown id).</summary>
-    private static async Task<(UserAccount? User, IResult? Refusal)> LoadManagedAsync(string id, HttpContext http, UserDirectory users)
+    /// <summary>
+    /// The user if the caller is the admin of their community; else 403 (404 for an admin naming an unknown id), the
+    /// refusal audited, with a copy in the user's community when the caller is from another one, so its auditors see
+    /// who tried.
+    /// </summary>
+    private static async Task<(UserAccount? User, IResult? Refusal)> LoadManagedAsync(string id, HttpContext http, UserDirectory users, AuditTrail audit, string action)
     {
         AccessScope scope = http.Scope();
-        if (!scope.IsAdmin)
-        {
-            return (null, Results.Forbid());
-        }
-
         UserAccount? user = await users.FindAsync(id, http.RequestAborted);
-        if (user is null)
+        if (user is not null && scope.CanManageCommunity(user.CommunityId))
         {
-            return (null, Results.Problem(statusCode: 404, title: $"no user {id}"));
+            return (user, null);
         }
 
-        return scope.CanManageCommunity(user.CommunityId) ? (user, null) : (null, Results.Forbid());
+        bool unknown = user is null && scope.IsAdmin;
+        await audit.RecordAsync(http, action, "user/" + id, (string?)null, unknown ? "not-found" : "forbidden", user?.CommunityId);
+        return (null, unknown ? Results.Problem(statusCode: 404, title: $"no user {id}") : Results.Forbid());
     }
 
     private static async Task<IResult> ReplyAsync(HttpContext http, AuditTrail audit, AccessScope scope, string action, string id, UserChangeOutcome outcome, UserAccount? user)

@@ -97,10 +97,16 @@ public sealed class AdminUserTests(ApiHost host)
         await Problems.AssertProblemAsync(await host.ClientAs("b-admin").PostAsync($"/api/users/{id}/disable", null), HttpStatusCode.Forbidden);
         await Problems.AssertProblemAsync(await host.ClientAs("a-cardiologist").PostAsync($"/api/users/{id}/disable", null), HttpStatusCode.Forbidden);
 
-        string audit = await host.ClientAs("a-auditor").GetStringAsync("/api/audit?user=a-admin&limit=100");
+        using HttpClient auditor = host.ClientAs("a-auditor");
+        string audit = await auditor.GetStringAsync("/api/audit?user=a-admin&limit=100");
         Assert.Contains($"\"resource\":\"user/{id}\"", audit, StringComparison.Ordinal);
         Assert.Contains("user.disable", audit, StringComparison.Ordinal);
         Assert.Contains("user.enable", audit, StringComparison.Ordinal);
+        // The other community's admin's attempt is in this community's log too.
+        JsonElement attempt = JsonDocument.Parse(await auditor.GetStringAsync("/api/audit?user=b-admin&limit=100")).RootElement.EnumerateArray()
+            .First(e => e.GetProperty("resource").GetString() == $"user/{id}");
+        Assert.Equal("user.disable", attempt.GetProperty("action").GetString());
+        Assert.Equal("forbidden", attempt.GetProperty("outcome").GetString());
     }
 
     [Fact]
