@@ -17,7 +17,69 @@ internal static class InstitutionEndpoints
         institutions.MapGet("/{id}", GetAsync).WithSummary("One institution, with its ETag");
         institutions.MapPost("/", AddAsync).WithSummary("Adds a township centre, village clinic… under a parent institution of the admin's community (audited)");
         institutions.MapPut("/{id}", RenameAsync).WithSummary("Renames an institution of the admin's community (If-Match; audited)");
+        institutions.MapGet("/{id}/departments", DepartmentsAsync).WithSummary("The institution's departments (specialty, head)");
+        institutions.MapPost("/{id}/departments", AddDepartmentAsync)
+            .WithSummary("Adds a department to an institution of the admin's community; its head hears of SLA breaches (audited)");
     }
+
+    private static async Task<IResult> DepartmentsAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        AccessScope scope = http.Scope();
+        if (!await scope.CanSeeInstitutionAsync(id))
+        {
+            return Results.Forbid();
+        }
+
+        IReadOnlyList<Department> departments = await grains.GetGrain<ICommunityGrain>(scope.Caller.CommunityId).GetDepartmentsAsync();
+        return Results.Ok(departments.Where(d => d.InstitutionId == id));
+    }
+
+    private static Task<IResult> AddDepartmentAsync(string id, NewDepartmentRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
+        AdminProblems.RunAsync("department", async () =>
+        {
+            AccessScope scope = http.Scope();
+            if (!await scope.CanManageInstitutionAsync(id))
+            {
+                await Audit(http, audit, scope, "department.add", $"{id}/department/{request.Id}", "forbidden");
+                return Results.Forbid();
+            }
+
+            var errors = new Dictionary<string, string[]>();
+            if (!Identifiers.IsValid(request.Id))
+            {
+                errors["id"] = [Identifiers.Rule];
+            }
+
+            if (NameProblem(request.Name) is { } nameProblem)
+            {
+                errors["name"] = [nameProblem];
+            }
+
+            if (request.Specialty is not { } specialty || !Enum.IsDefined(specialty))
+            {
+                errors["specialty"] = [$"one of {string.Join(", ", Enum.GetNames<Specialty>())}"];
+            }
+
+            if (errors.Count > 0)
+            {
+                await Audit(http, audit, scope, "department.add", $"{id}/department/{request.Id}", "invalid");
+                return Results.ValidationProblem(errors);
+            }
+
+            var department = new Department(request.Id!, id, request.Name!.Trim(), request.Specialty!.Value,
+                string.IsNullOrWhiteSpace(request.HeadReaderId) ? null : request.HeadReaderId.Trim());
+            string outcome = "refused";
+            try
+            {
+                await grains.GetGrain<ICommunityGrain>(scope.Caller.CommunityId).AddDepartmentAsync(department);
+                outcome = "ok";
+                return Results.Created($"/api/institutions/{id}/departments", department);
+            }
+            finally
+            {
+                await Audit(http, audit, scope, "department.add", $"{id}/department/{department.Id}", outcome);
+            }
+        });
 
     private static async Task<IResult> ListAsync(string? community, HttpContext http, IGrainFactory grains)
     {
@@ -151,6 +213,9 @@ internal static class InstitutionEndpoints
 internal sealed record NewInstitutionRequest(string? Id, string? Name, InstitutionLevel? Level, string? ParentId);
 
 internal sealed record RenameInstitutionRequest(string? Name);
+
+/// <summary>A department: id, name, the specialty it answers for, and optionally its head (an enrolled reader).</summary>
+internal sealed record NewDepartmentRequest(string? Id, string? Name, Specialty? Specialty, string? HeadReaderId);
 
 internal sealed record InstitutionView(string Id, string CommunityId, string Name, InstitutionLevel Level, string? ParentId)
 {

@@ -192,6 +192,25 @@ internal sealed class CommunityGrain(
         return state.State.InstitutionRevisions[institutionId];
     }
 
+    public async Task AddDepartmentAsync(Department department)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        if (state.State.Departments.ContainsKey(department.Id))
+        {
+            throw new DefinitionConflictException($"community {CommunityId}: department id {department.Id} is taken");
+        }
+
+        if (department.HeadReaderId is { } head && !state.State.Readers.ContainsKey(head))
+        {
+            throw new ArgumentException($"community {CommunityId}: the head {head} is not an enrolled reader");
+        }
+
+        await DefineDepartmentAsync(department);
+    }
+
+    public Task<IReadOnlyList<Department>> GetDepartmentsAsync() =>
+        Task.FromResult<IReadOnlyList<Department>>([.. state.State.Departments.Values.OrderBy(d => d.InstitutionId, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)]);
+
     public Task<IReadOnlyList<ReaderEnrolment>> GetEnrolmentsAsync() =>
         Task.FromResult<IReadOnlyList<ReaderEnrolment>>([.. state.State.Readers.Values.OrderBy(r => r.ReaderId, StringComparer.Ordinal)]);
 

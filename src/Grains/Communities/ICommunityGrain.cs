@@ -55,6 +55,11 @@ public interface ICommunityGrain : IGrainWithStringKey
     /// <summary>Renames an institution of this community; the new revision.</summary>
     Task<int> RenameInstitutionAsync(string institutionId, string name, int? expectedRevision);
 
+    /// <summary>Adds a department (<see cref="DefinitionConflictException"/> when the id is taken); its head, if named, must be an enrolled reader.</summary>
+    Task AddDepartmentAsync(Department department);
+
+    Task<IReadOnlyList<Department>> GetDepartmentsAsync();
+
     /// <summary>Every enrolled reader.</summary>
     Task<IReadOnlyList<ReaderEnrolment>> GetEnrolmentsAsync();
 }

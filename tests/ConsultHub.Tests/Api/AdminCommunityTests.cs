@@ -209,4 +209,23 @@ public sealed class AdminCommunityTests(ApiHost host)
         Assert.Contains("王村卫生室", await admin.GetStringAsync($"/api/institutions/{clinic}"), StringComparison.Ordinal);
         await Problems.AssertProblemAsync(await SendAsync(host.ClientAs("a-admin"), HttpMethod.Put, $"/api/institutions/{clinic}", new { name = "x" }, "*"), HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task The_admin_adds_a_department_whose_head_hears_of_breaches()
+    {
+        WorkflowCommunity community = await WorkflowCommunity.CreateAsync(host);
+        using HttpClient admin = community.ClientAs(community.Admin);
+        string url = $"/api/institutions/{community.County}/departments";
+        var department = new { id = "ecg-room", name = "心电图室 ECG room", specialty = "Cardiology", headReaderId = community.ThirdCardiologist };
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync(url, department)).StatusCode);
+        await Problems.AssertProblemAsync(await admin.PostAsJsonAsync(url, department), HttpStatusCode.Conflict);
+        await Problems.AssertProblemAsync(await admin.PostAsJsonAsync(url, department with { id = "other", headReaderId = "stranger" }), HttpStatusCode.BadRequest);
+        await Problems.AssertProblemAsync(await host.ClientAs("a-admin").PostAsJsonAsync(url, department with { id = "x" }), HttpStatusCode.Forbidden);
+
+        EscalationContacts contacts = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<ICommunityGrain>(community.Id)
+            .GetEscalationContactsAsync(Specialty.Cardiology, community.Cardiologist);
+        Assert.Equal(community.ThirdCardiologist, contacts.DepartmentHeadId);
+        Assert.Contains("ECG room", await community.ClientAs(community.Cardiologist).GetStringAsync(url), StringComparison.Ordinal);
+        Assert.Equal("[]", await admin.GetStringAsync($"/api/institutions/{community.Town}/departments"));
+    }
 }

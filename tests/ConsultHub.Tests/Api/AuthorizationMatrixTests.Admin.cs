@@ -13,7 +13,7 @@ namespace Telemed.ConsultHub.Tests.Api;
 /// The admin endpoints' rows of the matrix: institutions, devices, users, readers and duty, settings and roster.
 /// Expectations restated independently: only the community's admin changes anything, and only in their community;
 /// settings and roster are read by the community's admins, readers and auditors; the reader list by admins and
-/// readers. Each row that changes something aims at an entity made for that row (a user, device or reader at the
+/// readers; departments by whoever sees the institution (staff: their own). Each row that changes something aims at an entity made for that row (a user, device or reader at the
 /// target institution), so allowed rows do real changes without disturbing the shared hub; where a real change would
 /// (county-a's tree is asserted elsewhere), an allowed row is one the endpoint lets through its scope check and then
 /// refuses on the request itself (400 invalid level, 428 no If-Match), never 403.
@@ -24,6 +24,8 @@ public sealed partial class AuthorizationMatrixTests
     {
         AddInstitution,
         RenameInstitution,
+        ListDepartments,
+        AddDepartment,
         ListDevices,
         ReadDevice,
         CreateDevice,
@@ -58,6 +60,7 @@ public sealed partial class AuthorizationMatrixTests
         {
             AdminEndpoint.ReadSettings or AdminEndpoint.ReadRoster => (admin || reader || role == UserRole.Auditor) && inCommunity,
             AdminEndpoint.ListReaders => admin || reader,
+            AdminEndpoint.ListDepartments => role is UserRole.VillageDoctor or UserRole.TownshipStaff ? target == Target.OwnInstitution : inCommunity,
             _ => admin && inCommunity,
         };
     }
@@ -100,6 +103,10 @@ public sealed partial class AuthorizationMatrixTests
             AdminEndpoint.AddInstitution => await Expect(HttpStatusCode.BadRequest, () => client.PostAsJsonAsync("/api/institutions",
                 new { id = row, name = "New", level = "County", parentId = institution })),
             AdminEndpoint.RenameInstitution => await Expect((HttpStatusCode)428, () => client.PutAsJsonAsync($"/api/institutions/{institution}", new { name = "Renamed" })),
+            AdminEndpoint.ListDepartments => await client.GetAsync($"/api/institutions/{institution}/departments"),
+            // No head: a department without one changes no escalation of the shared communities.
+            AdminEndpoint.AddDepartment => await Expect(HttpStatusCode.Created, () => client.PostAsJsonAsync($"/api/institutions/{institution}/departments",
+                new { id = row, name = "Row department", specialty = "Ultrasound" })),
             AdminEndpoint.ListDevices => await client.GetAsync($"/api/devices?institution={institution}"),
             AdminEndpoint.ReadDevice => await client.GetAsync($"/api/devices/{await DeviceAtAsync(institution, row)}"),
             AdminEndpoint.CreateDevice => await Expect(HttpStatusCode.Created, () => client.PostAsJsonAsync("/api/devices",
