@@ -228,4 +228,27 @@ public sealed class AdminCommunityTests(ApiHost host)
         Assert.Contains("ECG room", await community.ClientAs(community.Cardiologist).GetStringAsync(url), StringComparison.Ordinal);
         Assert.Equal("[]", await admin.GetStringAsync($"/api/institutions/{community.Town}/departments"));
     }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_admin_operation_with_a_summary()
+    {
+        using HttpClient client = host.CreateClient();
+        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        JsonElement paths = document.RootElement.GetProperty("paths");
+        foreach ((string path, string method) in new[]
+        {
+            ("/api/institutions", "post"), ("/api/institutions/{id}", "put"), ("/api/institutions/{id}/departments", "get"), ("/api/institutions/{id}/departments", "post"),
+            ("/api/devices", "get"), ("/api/devices", "post"), ("/api/devices/{id}", "get"), ("/api/devices/{id}", "put"),
+            ("/api/devices/{id}/disable", "post"), ("/api/devices/{id}/enable", "post"), ("/api/devices/{id}/token", "post"),
+            ("/api/communities/{id}/settings", "get"), ("/api/communities/{id}/settings", "put"), ("/api/communities/{id}/roster", "get"), ("/api/communities/{id}/roster", "put"),
+            ("/api/readers", "get"), ("/api/readers", "post"), ("/api/readers/{id}/duty/start", "post"), ("/api/readers/{id}/duty/end", "post"),
+            ("/api/users/{id}", "get"), ("/api/users/{id}", "put"), ("/api/users/{id}/disable", "post"), ("/api/users/{id}/enable", "post"),
+            ("/api/users/{id}/password", "post"), ("/api/me/password", "post"),
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out JsonElement item), path);
+            Assert.True(item.TryGetProperty(method, out JsonElement operation), $"{method} {path}");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path}");
+        }
+    }
 }
