@@ -99,6 +99,7 @@ internal static class CaseEndpoints
             scope.Caller.CommunityId, request.Kind!.Value, request.Priority!.Value, request.Question!.Trim(), institution,
             scope.Caller.UserId, request.PatientId!.Trim(), studies, request.Specialty));
         await audit.RecordAsync(http, "case.open", CaseAccess.Resource(id), view.PatientId, "ok");
+        http.Response.Headers.ETag = CaseETag.Of(view);
         return Results.Created($"/api/cases/{id}", view);
     }
 }

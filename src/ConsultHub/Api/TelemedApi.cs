@@ -26,6 +26,7 @@ public static class TelemedApi
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
 

@@ -17,12 +17,14 @@ public sealed class CaseETagTests(ApiHost host)
 {
     private static readonly TimeSpan RoutingTimeout = TimeSpan.FromSeconds(60);
 
-    private static async Task<Guid> OpenAsync(HttpClient staff, string patientId)
+    /// <summary>The new case and its tag as opened (routing assigns it after, in the background).</summary>
+    private static async Task<(Guid Id, string ETag)> OpenAsync(HttpClient staff, string patientId)
     {
         using HttpResponseMessage response = await staff.PostAsJsonAsync("/api/cases", new { patientId, kind = "EcgRead", priority = "Urgent", question = "palpitations" });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("caseId").GetGuid();
+        Assert.Equal($"\"{body.RootElement.GetProperty("history").GetArrayLength()}\"", response.Headers.ETag?.ToString());
+        return (body.RootElement.GetProperty("caseId").GetGuid(), response.Headers.ETag!.ToString());
     }
 
     private static async Task<(string Status, string? Reader, string ETag)> ReadAsync(HttpClient client, Guid id)
@@ -71,8 +73,7 @@ public sealed class CaseETagTests(ApiHost host)
         WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
         using HttpClient staff = c.ClientAs(c.TownStaff);
         using HttpClient reader = c.ClientAs(c.Cardiologist);
-        Guid id = await OpenAsync(staff, "PAT-etag-" + c.Id);
-        (_, _, string opened) = await ReadAsync(staff, id);
+        (Guid id, string opened) = await OpenAsync(staff, "PAT-etag-" + c.Id);
         string assigned = await WaitAssignedAsync(reader, id);
         Assert.NotEqual(opened, assigned);
 
@@ -108,10 +109,10 @@ public sealed class CaseETagTests(ApiHost host)
         using HttpClient reader = c.ClientAs(c.Cardiologist);
         using HttpClient admin = c.ClientAs(c.Admin);
         await host.Services.GetRequiredService<IGrainFactory>().GetGrain<Telemed.Grains.Readers.IReaderGrain>(c.ThirdCardiologist).StartDutyAsync();
-        Guid id = await OpenAsync(staff, "PAT-etag-r-" + c.Id);
-        (_, _, string opened) = await ReadAsync(staff, id);
+        (Guid id, string opened) = await OpenAsync(staff, "PAT-etag-r-" + c.Id);
         // The admin manages the case but reads no patient data: the reader's view stands for what the admin saw.
         string assigned = await WaitAssignedAsync(reader, id);
+        Assert.NotEqual(opened, assigned);
         (_, string? first, _) = await ReadAsync(reader, id);
         string to = first == c.Cardiologist ? c.ThirdCardiologist : c.Cardiologist;
 
