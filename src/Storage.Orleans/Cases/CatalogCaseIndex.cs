@@ -1,0 +1,29 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Telemed.Grains.Cases;
+using Telemed.Storage.Catalog;
+
+namespace Telemed.Storage.Orleans.Cases;
+
+/// <summary>
+/// The case grain's <see cref="ICaseIndex"/> over the catalog's <c>case_records</c>: one upsert per change that only
+/// takes an entry newer (by revision) than the stored row, so repeated and late writes cannot move a row backwards.
+/// </summary>
+public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICaseIndex
+{
+    public async Task WriteAsync(CaseIndexEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using CatalogDbContext catalog = openCatalog();
+        DbConnection connection = catalog.Database.GetDbConnection();
+        await catalog.Database.OpenConnectionAsync().ConfigureAwait(false);
+        using (await CatalogWriteGate.EnterAsync(catalog).ConfigureAwait(false))
+        {
+            DbCommand command = CaseRecordUpsert.Command(connection, entry, sqlite: catalog is SqliteCatalogDbContext);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
