@@ -32,6 +32,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
     public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -179,6 +181,15 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             entry.HasIndex(e => new { e.CommunityId, e.Sequence });
             entry.HasIndex(e => new { e.CommunityId, e.PatientId });
             entry.HasIndex(e => new { e.CommunityId, e.UserId });
+        });
+
+        modelBuilder.Entity<AuditHead>(head =>
+        {
+            // One row: the check keeps a second "head" from being added beside the real one.
+            head.ToTable("audit_head", t => t.HasCheckConstraint("ck_audit_head_single_row", "\"Id\" = 1"));
+            head.HasKey(h => h.Id);
+            head.Property(h => h.Id).ValueGeneratedNever();
+            head.Property(h => h.Hash).HasMaxLength(64);
         });
 
         modelBuilder.Entity<CaseRecord>(record =>

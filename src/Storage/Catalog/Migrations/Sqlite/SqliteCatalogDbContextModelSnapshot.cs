@@ -172,6 +172,27 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Audit.AuditHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_head", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_audit_head_single_row", "\"Id\" = 1");
+                        });
+                });
+
             modelBuilder.Entity("Telemed.Storage.Catalog.CaseRecord", b =>
                 {
                     b.Property<Guid>("CaseId")
