@@ -17,6 +17,7 @@ internal static class CaseEndpoints
         RouteGroupBuilder cases = api.MapGroup("/cases").WithTags("Cases");
         cases.MapPost("/", OpenAsync).WithSummary("Opens a read or consultation request for the caller's institution (staff; audited)");
         cases.MapGet("/{id:guid}", GetAsync).WithSummary("One case with its history; the ETag (the history's length) is what accept, reassign and cancel may name in If-Match (audited)");
+        cases.MapCaseList();
         cases.MapCaseActions();
     }
 

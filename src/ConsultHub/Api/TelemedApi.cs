@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
+using Telemed.Storage.Cases;
+using Telemed.Storage.Catalog;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
 
@@ -17,6 +19,7 @@ public static class TelemedApi
         builder.AddTelemedAuth(hub);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
         return builder;
     }
 
@@ -40,6 +43,7 @@ public static class TelemedApi
         api.MapWorklist();
         api.MapStudies();
         api.MapAudit();
+        api.MapDashboard();
         return app;
     }
 }
