@@ -241,8 +241,9 @@ internal static class HubCommands
         }
     }
 
+    /// <summary>The property as text; null when absent or JSON null (so <c>?? "-"</c> shows a missing value).</summary>
     private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString() : null;
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind != JsonValueKind.Null ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString() : null;
 
     private static string Time(JsonElement e, string name) =>
         e.TryGetProperty(name, out JsonElement v) && v.TryGetDateTimeOffset(out DateTimeOffset t)
