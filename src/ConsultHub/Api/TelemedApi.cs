@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
-using Telemed.Storage.Cases;
-using Telemed.Storage.Catalog;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Cases;
+using Telemed.Storage.Catalog;
 
 namespace Telemed.ConsultHub.Api;
 
