@@ -11,9 +11,18 @@ namespace Telemed.Storage.Orleans.Cases;
 /// </summary>
 public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICaseIndex
 {
+    private readonly CatalogWriter writer = new(openCatalog);
+
     public async Task WriteAsync(CaseIndexEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (writer.GroupCommit is { } group)
+        {
+            // SQLite: in the same group commit as the case's state write queued just before it.
+            await group.WriteAsync(b => b.Execute(CaseRecordUpsert.Sql, CaseRecordUpsert.Values(entry, sqlite: true))).ConfigureAwait(false);
+            return;
+        }
+
         await using CatalogDbContext catalog = openCatalog();
         DbConnection connection = catalog.Database.GetDbConnection();
         await catalog.Database.OpenConnectionAsync().ConfigureAwait(false);

@@ -14,6 +14,14 @@ namespace Telemed.Storage.Orleans.GrainState;
 /// </summary>
 public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, JsonSerializerOptions json) : IGrainStorage
 {
+    private const string InsertSql =
+        "INSERT INTO grain_states (\"StateName\", \"GrainId\", \"Json\", \"Version\", \"UpdatedAtUtc\") VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT DO NOTHING";
+
+    private const string UpdateSql =
+        "UPDATE grain_states SET \"Json\" = @p0, \"Version\" = @p1, \"UpdatedAtUtc\" = @p2 WHERE \"StateName\" = @p3 AND \"GrainId\" = @p4 AND \"Version\" = @p5";
+
+    private readonly CatalogWriter writer = new(openCatalog);
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string id = grainId.ToString();
@@ -38,6 +46,24 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
         string id = grainId.ToString();
         string text = JsonSerializer.Serialize(grainState.State, json);
         DateTime now = DateTime.UtcNow;
+        if (writer.GroupCommit is { } group)
+        {
+            // SQLite: the same statements, committed together with whatever other writes are queued (group commit).
+            long version = grainState.ETag is null ? 1 : VersionOf(grainState.ETag, stateName, id) + 1;
+            int changed = grainState.ETag is null
+                ? await group.WriteAsync(b => b.Execute(InsertSql, stateName, id, text, version, now)).ConfigureAwait(false)
+                : await group.WriteAsync(b => b.Execute(UpdateSql, text, version, now, stateName, id, version - 1)).ConfigureAwait(false);
+            if (changed == 0)
+            {
+                throw new InconsistentStateException($"{stateName} of {id} was written by another activation (ETag {grainState.ETag ?? "none"})",
+                    await StoredETag(stateName, id).ConfigureAwait(false), grainState.ETag ?? "none");
+            }
+
+            grainState.ETag = ETagOf(version);
+            grainState.RecordExists = true;
+            return;
+        }
+
         await using CatalogDbContext catalog = openCatalog();
         if (grainState.ETag is null)
         {

@@ -82,7 +82,9 @@ public static class CatalogDatabase
     {
         public static readonly SqlitePragmas Instance = new();
 
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        public const string Text = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+        private const string Pragmas = Text;
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
