@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Telemed.Grains.Cases;
+using Telemed.Grains.Communities;
 using Telemed.Storage.Catalog;
 
 namespace Telemed.Storage.Orleans.Cases;
@@ -11,6 +12,9 @@ namespace Telemed.Storage.Orleans.Cases;
 /// </summary>
 public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICaseIndex
 {
+    private static readonly string[] OpenStatuses =
+        [nameof(CaseStatus.Assigned), nameof(CaseStatus.InProgress), nameof(CaseStatus.Preliminary)];
+
     private readonly CatalogWriter writer = new(openCatalog);
 
     public async Task WriteAsync(CaseIndexEntry entry)
@@ -35,4 +39,54 @@ public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICase
             }
         }
     }
+
+    public async Task<IReadOnlyList<CaseIndexEntry>> OpenCasesOfReaderAsync(string readerId)
+    {
+        await using CatalogDbContext catalog = openCatalog();
+        List<CaseRecord> rows = await catalog.CaseRecords.AsNoTracking()
+            .Where(r => r.AssignedReaderId == readerId && OpenStatuses.Contains(r.Status))
+            .ToListAsync().ConfigureAwait(false);
+        return [.. rows.Select(Entry)];
+    }
+
+    public async Task<IReadOnlyList<CaseIndexEntry>> OpenCasesOfPoolAsync(string routedCommunityId, Specialty specialty)
+    {
+        string name = specialty.ToString();
+        await using CatalogDbContext catalog = openCatalog();
+        List<CaseRecord> rows = await catalog.CaseRecords.AsNoTracking()
+            .Where(r => r.RoutedCommunityId == routedCommunityId && OpenStatuses.Contains(r.Status) && r.Specialty == name && r.AssignedReaderId != null)
+            .ToListAsync().ConfigureAwait(false);
+        return [.. rows.Select(Entry)];
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> LastReadersAsync(string routedCommunityId, Specialty specialty, IReadOnlyCollection<string> patientIds)
+    {
+        ArgumentNullException.ThrowIfNull(patientIds);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (patientIds.Count == 0)
+        {
+            return found;
+        }
+
+        string name = specialty.ToString();
+        await using CatalogDbContext catalog = openCatalog();
+        // Through the PatientId index; a patient has few cases, so the ordering is done here.
+        var rows = await catalog.CaseRecords.AsNoTracking()
+            .Where(r => r.PatientId != null && patientIds.Contains(r.PatientId) && r.AssignedReaderId != null
+                && r.RoutedCommunityId == routedCommunityId && r.Specialty == name)
+            .Select(r => new { r.PatientId, r.AssignedReaderId, r.OpenedAt, r.AssignedAt })
+            .ToListAsync().ConfigureAwait(false);
+        foreach (var row in rows.OrderBy(r => r.OpenedAt).ThenBy(r => r.AssignedAt))
+        {
+            found[row.PatientId!] = row.AssignedReaderId!;
+        }
+
+        return found;
+    }
+
+    private static CaseIndexEntry Entry(CaseRecord r) => new(
+        r.CaseId, r.CommunityId, r.RoutedCommunityId, r.RequestingInstitutionId, r.RequestedBy,
+        Enum.Parse<CaseKind>(r.Kind), Enum.Parse<CasePriority>(r.Priority), Enum.Parse<Specialty>(r.Specialty),
+        Enum.Parse<CaseStatus>(r.Status), r.PatientId, r.AssignedReaderId, r.ClinicalQuestion, r.OpenedAt, r.AssignedAt,
+        r.AcceptedAt, r.SignedAt, r.ClosedAt, r.SlaDueAt, r.SlaBreached, r.UpdatedAt, r.Revision);
 }

@@ -17,7 +17,12 @@ public sealed class SqliteBatch : IDisposable
     internal SqliteTransaction? Transaction { get; set; }
 
     /// <summary>Runs a statement; the number of rows it changed.</summary>
-    public int Execute(string sql, params object?[] values)
+    public int Execute(string sql, params object?[] values) => Prepare(sql, values).ExecuteNonQuery();
+
+    /// <summary>Runs a statement; the first column of its first row (e.g. from RETURNING), or null.</summary>
+    public object? Scalar(string sql, params object?[] values) => Prepare(sql, values).ExecuteScalar();
+
+    private SqliteCommand Prepare(string sql, object?[] values)
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(values);
@@ -44,7 +49,7 @@ public sealed class SqliteBatch : IDisposable
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
 
-        return command.ExecuteNonQuery();
+        return command;
     }
 
     public void Dispose()
