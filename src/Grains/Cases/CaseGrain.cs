@@ -302,13 +302,21 @@ internal sealed class CaseGrain(
         Publish();
     }
 
-    /// <summary>Stores the state, then its index entry (never the other way round: the index must not show a change the state lost).</summary>
+    /// <summary>Stores the state with its index entry (one transaction on SQLite; elsewhere the state first: the index must never show a change the state lost).</summary>
     private async Task Save()
     {
         Case.Revision++;
         Case.UpdatedAt = time.Now;
-        await state.WriteStateAsync();
-        await WriteIndex();
+        if (!await index.WriteWithStateAsync(Entry(), () => state.WriteStateAsync()))
+        {
+            logger.LogWarning("case {CaseId}: index entry (revision {Revision}) not written; it catches up later", CaseId, Case.Revision);
+            indexed = false;
+            this.DeactivateOnIdle();
+        }
+        else
+        {
+            indexed = true;
+        }
     }
 
     /// <summary>

@@ -12,6 +12,13 @@ public interface ICaseIndex
 {
     Task WriteAsync(CaseIndexEntry entry);
 
+    /// <summary>
+    /// Stores the grain's state through <paramref name="writeState"/> and the entry with it: in the same transaction where
+    /// the storage allows it (the SQLite catalog), else right after the state. Throws if the state write failed (the
+    /// entry is then not written); false if only the entry failed after the state was stored.
+    /// </summary>
+    Task<bool> WriteWithStateAsync(CaseIndexEntry entry, Func<Task> writeState);
+
     /// <summary>Cases with a reader that are not closed (Assigned, InProgress, Preliminary) of this reader: their worklist.</summary>
     Task<IReadOnlyList<CaseIndexEntry>> OpenCasesOfReaderAsync(string readerId);
 

@@ -40,6 +40,40 @@ public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICase
         }
     }
 
+    public async Task<bool> WriteWithStateAsync(CaseIndexEntry entry, Func<Task> writeState)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(writeState);
+        if (writer.GroupCommit is not null)
+        {
+            object?[] values = CaseRecordUpsert.Values(entry, sqlite: true);
+            var companion = new StateCompanion(b => b.Execute(CaseRecordUpsert.Sql, values));
+            using (StateCompanion.Attach(companion))
+            {
+                await writeState().ConfigureAwait(false);
+            }
+
+            if (companion.Taken)
+            {
+                return true;
+            }
+        }
+        else
+        {
+            await writeState().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await WriteAsync(entry).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<CaseIndexEntry>> OpenCasesOfReaderAsync(string readerId)
     {
         await using CatalogDbContext catalog = openCatalog();

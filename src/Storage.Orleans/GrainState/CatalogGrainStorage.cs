@@ -50,9 +50,19 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
         {
             // SQLite: the same statements, committed together with whatever other writes are queued (group commit).
             long version = grainState.ETag is null ? 1 : VersionOf(grainState.ETag, stateName, id) + 1;
-            int changed = grainState.ETag is null
-                ? await group.WriteAsync(b => b.Execute(InsertSql, stateName, id, text, version, now)).ConfigureAwait(false)
-                : await group.WriteAsync(b => b.Execute(UpdateSql, text, version, now, stateName, id, version - 1)).ConfigureAwait(false);
+            StateCompanion? companion = StateCompanion.Take();
+            bool first = grainState.ETag is null;
+            int changed = await group.WriteAsync(b =>
+            {
+                int n = first ? b.Execute(InsertSql, stateName, id, text, version, now) : b.Execute(UpdateSql, text, version, now, stateName, id, version - 1);
+                if (n == 1)
+                {
+                    // Same savepoint: if the companion fails, the state write is undone with it and the caller hears.
+                    companion?.Write(b);
+                }
+
+                return n;
+            }).ConfigureAwait(false);
             if (changed == 0)
             {
                 throw new InconsistentStateException($"{stateName} of {id} was written by another activation (ETag {grainState.ETag ?? "none"})",
