@@ -17,6 +17,8 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
     private const string InsertSql =
         "INSERT INTO grain_states (\"StateName\", \"GrainId\", \"Json\", \"Version\", \"UpdatedAtUtc\") VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT DO NOTHING";
 
+    private const string SelectSql = "SELECT \"Json\", \"Version\" FROM grain_states WHERE \"StateName\" = @p0 AND \"GrainId\" = @p1";
+
     private const string UpdateSql =
         "UPDATE grain_states SET \"Json\" = @p0, \"Version\" = @p1, \"UpdatedAtUtc\" = @p2 WHERE \"StateName\" = @p3 AND \"GrainId\" = @p4 AND \"Version\" = @p5";
 
@@ -25,6 +27,13 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string id = grainId.ToString();
+        if (writer.GroupCommit is { } group)
+        {
+            (string Json, long Version)? stored = ReadSqlite(group, stateName, id);
+            Apply(grainState, stored?.Json, stored?.Version);
+            return;
+        }
+
         await using CatalogDbContext catalog = openCatalog();
         GrainStateRecord? row = await catalog.GrainStates.AsNoTracking()
             .SingleOrDefaultAsync(g => g.StateName == stateName && g.GrainId == id).ConfigureAwait(false);
@@ -38,6 +47,32 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
 
         grainState.State = JsonSerializer.Deserialize<T>(row.Json, json) ?? Activator.CreateInstance<T>();
         grainState.ETag = ETagOf(row.Version);
+        grainState.RecordExists = true;
+    }
+
+    private static (string Json, long Version)? ReadSqlite(SqliteGroupCommit group, string stateName, string id)
+    {
+        using Microsoft.Data.Sqlite.SqliteConnection connection = group.OpenReader();
+        using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+        command.CommandText = SelectSql;
+        command.Parameters.AddWithValue("@p0", stateName);
+        command.Parameters.AddWithValue("@p1", id);
+        using Microsoft.Data.Sqlite.SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    private void Apply<T>(IGrainState<T> grainState, string? text, long? version)
+    {
+        if (text is null || version is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        grainState.State = JsonSerializer.Deserialize<T>(text, json) ?? Activator.CreateInstance<T>();
+        grainState.ETag = ETagOf(version.Value);
         grainState.RecordExists = true;
     }
 
