@@ -51,3 +51,47 @@ internal static class CaseIndexScenarios
         return await catalog.CaseRecords.AsNoTracking().SingleAsync(r => r.CaseId == caseId);
     }
 }
+
+/// <summary>On SQLite a case's index entry commits in the same transaction as its state: both or neither.</summary>
+public sealed class CaseIndexAtomicityTests : IDisposable
+{
+    private readonly List<CatalogFile> files = [];
+
+    public void Dispose()
+    {
+        foreach (CatalogFile file in files)
+        {
+            file.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_entry_and_the_state_commit_together_and_a_refused_state_write_leaves_no_entry()
+    {
+        CatalogFile file = await CatalogFile.CreateAsync();
+        files.Add(file);
+        var storage = new GrainState.CatalogGrainStorage(file.Open, Hosting.CatalogSiloBuilderExtensions.StateJson);
+        var index = new CatalogCaseIndex(file.Open);
+        var caseId = Guid.NewGuid();
+        var grain = global::Orleans.Runtime.GrainId.Create("case", caseId.ToString("N"));
+        DateTimeOffset at = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+        CaseIndexEntry entry = new(caseId, "county-1", "county-1", "township-a", "staff-ta", CaseKind.EcgRead, CasePriority.Routine,
+            Specialty.Cardiology, CaseStatus.New, null, null, "q", at, null, null, null, null, at.AddHours(4), false, at, 1);
+        var state = new TestGrainState<CounterState> { State = new CounterState { Count = 1 } };
+
+        Assert.True(await index.WriteWithStateAsync(entry, () => storage.WriteStateAsync("case", grain, state)));
+        Assert.Equal("New", (await Read(file.Open, caseId))!.Status);
+
+        // A second activation's write over a stale ETag is refused: the entry that came with it must not land either.
+        var stale = new TestGrainState<CounterState> { State = new CounterState { Count = 2 }, ETag = "0", RecordExists = true };
+        await Assert.ThrowsAsync<global::Orleans.Storage.InconsistentStateException>(() =>
+            index.WriteWithStateAsync(entry with { Status = CaseStatus.Cancelled, Revision = 2 }, () => storage.WriteStateAsync("case", grain, stale)));
+        Assert.Equal(("New", 1L), ((await Read(file.Open, caseId))!.Status, (await Read(file.Open, caseId))!.Revision));
+    }
+
+    private static async Task<CaseRecord?> Read(Func<CatalogDbContext> open, Guid caseId)
+    {
+        await using CatalogDbContext catalog = open();
+        return await catalog.CaseRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CaseId == caseId);
+    }
+}

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Telemed.Grains.Communities;
 using Telemed.Grains.Events;
 using Telemed.Grains.Hosting;
-using Telemed.Grains.Readers;
 using Telemed.Grains.Routing;
 
 namespace Telemed.Grains.Cases;
@@ -291,12 +290,8 @@ internal sealed class CaseGrain(
     {
         Case.AcceptDueAt = null;
         Case.ClosedAt ??= time.Now;
+        // Stored with the index entry, the case has left its reader's worklist; routing frees the reader's place.
         await Save();
-        if (Case.AssignedReaderId is { } reader)
-        {
-            await GrainFactory.GetGrain<IReaderGrain>(reader).RemoveCaseAsync(CaseId);
-        }
-
         _ = Routing().CaseClosedAsync(CaseId);
         // The reminder is what wakes a closed case after a crash; it stays until the index shows the close.
         if (indexed)
@@ -307,13 +302,21 @@ internal sealed class CaseGrain(
         Publish();
     }
 
-    /// <summary>Stores the state, then its index entry (never the other way round: the index must not show a change the state lost).</summary>
+    /// <summary>Stores the state with its index entry (one transaction on SQLite; elsewhere the state first: the index must never show a change the state lost).</summary>
     private async Task Save()
     {
         Case.Revision++;
         Case.UpdatedAt = time.Now;
-        await state.WriteStateAsync();
-        await WriteIndex();
+        if (!await index.WriteWithStateAsync(Entry(), () => state.WriteStateAsync()))
+        {
+            logger.LogWarning("case {CaseId}: index entry (revision {Revision}) not written; it catches up later", CaseId, Case.Revision);
+            indexed = false;
+            this.DeactivateOnIdle();
+        }
+        else
+        {
+            indexed = true;
+        }
     }
 
     /// <summary>

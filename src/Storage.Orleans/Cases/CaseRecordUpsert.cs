@@ -17,7 +17,7 @@ internal static class CaseRecordUpsert
         "SignedAt", "ClosedAt", "SlaDueAt", "SlaBreached", "UpdatedAt", "Revision",
     ];
 
-    private static readonly string Sql =
+    public static readonly string Sql =
         $"INSERT INTO case_records ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
         $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"@p{i}"))}) " +
         $"ON CONFLICT (\"CaseId\") DO UPDATE SET {string.Join(", ", Columns.Skip(1).Select(c => $"\"{c}\" = excluded.\"{c}\""))} " +
@@ -29,14 +29,7 @@ internal static class CaseRecordUpsert
     /// <param name="sqlite">EF Core keeps a Guid as upper-case text on SQLite and as uuid on PostgreSQL; bind it the same way.</param>
     public static DbCommand Command(DbConnection connection, CaseIndexEntry entry, bool sqlite)
     {
-        object?[] values =
-        [
-            sqlite ? entry.CaseId.ToString().ToUpperInvariant() : entry.CaseId, entry.CommunityId, entry.RoutedCommunityId,
-            entry.RequestingInstitutionId, entry.RequestedBy, entry.Kind.ToString(), entry.Priority.ToString(),
-            entry.Specialty.ToString(), entry.Status.ToString(), entry.PatientId, entry.AssignedReaderId, entry.ClinicalQuestion,
-            Millis(entry.OpenedAt), Millis(entry.AssignedAt), Millis(entry.AcceptedAt), Millis(entry.SignedAt),
-            Millis(entry.ClosedAt), Millis(entry.SlaDueAt), entry.SlaBreached, Millis(entry.UpdatedAt), entry.Revision,
-        ];
+        object?[] values = Values(entry, sqlite);
         DbCommand command = connection.CreateCommand();
         command.CommandText = Sql;
         for (int i = 0; i < values.Length; i++)
@@ -55,6 +48,16 @@ internal static class CaseRecordUpsert
 
         return command;
     }
+
+    /// <summary>The statement's values in column order (@p0, @p1, …).</summary>
+    public static object?[] Values(CaseIndexEntry entry, bool sqlite) =>
+        [
+            sqlite ? entry.CaseId.ToString().ToUpperInvariant() : entry.CaseId, entry.CommunityId, entry.RoutedCommunityId,
+            entry.RequestingInstitutionId, entry.RequestedBy, entry.Kind.ToString(), entry.Priority.ToString(),
+            entry.Specialty.ToString(), entry.Status.ToString(), entry.PatientId, entry.AssignedReaderId, entry.ClinicalQuestion,
+            Millis(entry.OpenedAt), Millis(entry.AssignedAt), Millis(entry.AcceptedAt), Millis(entry.SignedAt),
+            Millis(entry.ClosedAt), Millis(entry.SlaDueAt), entry.SlaBreached, Millis(entry.UpdatedAt), entry.Revision,
+        ];
 
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
 }

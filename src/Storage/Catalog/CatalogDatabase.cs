@@ -8,14 +8,20 @@ namespace Telemed.Storage.Catalog;
 /// <summary>Opens the catalog on SQLite (one machine) or PostgreSQL (a cluster) and brings its schema up to date.</summary>
 public static class CatalogDatabase
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DbContextOptions<SqliteCatalogDbContext>> SqliteOptions =
+        new(StringComparer.Ordinal);
+
     /// <summary>A SQLite catalog in one file; WAL with full sync, because a commit here backs a device acknowledgement.</summary>
     public static SqliteCatalogDbContext OpenSqlite(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new DbContextOptionsBuilder<SqliteCatalogDbContext>()
-            .UseSqlite(SqliteConnectionString(path))
-            .AddInterceptors(SqlitePragmas.Instance)
-            .Options;
+        // Options built once per file: building them per open was ≈ 10 % of the case workflow's CPU (bench/RESULTS.md).
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        DbContextOptions<SqliteCatalogDbContext> options = SqliteOptions.GetOrAdd(fullPath, full =>
+            new DbContextOptionsBuilder<SqliteCatalogDbContext>()
+                .UseSqlite(SqliteConnectionString(full))
+                .AddInterceptors(SqlitePragmas.Instance)
+                .Options);
         return new SqliteCatalogDbContext(options);
     }
 
@@ -96,7 +102,9 @@ public static class CatalogDatabase
     {
         public static readonly SqlitePragmas Instance = new();
 
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        public const string Text = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+        private const string Pragmas = Text;
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {

@@ -228,9 +228,12 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options)
 {
     /// <summary>The database file, as <see cref="CatalogWriteGate"/> keys its writers.</summary>
-    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource;
+    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
+    internal string ConnectionString => connectionString ??= Database.GetConnectionString()!;
 
     private string? dataSource;
+    private string? connectionString;
 }
 
 public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);
