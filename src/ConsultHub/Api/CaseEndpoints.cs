@@ -16,7 +16,8 @@ internal static class CaseEndpoints
     {
         RouteGroupBuilder cases = api.MapGroup("/cases").WithTags("Cases");
         cases.MapPost("/", OpenAsync).WithSummary("Opens a read or consultation request for the caller's institution (staff; audited)");
-        cases.MapGet("/{id:guid}", GetAsync).WithSummary("One case with its history (audited)");
+        cases.MapGet("/{id:guid}", GetAsync).WithSummary("One case with its history; the ETag (the history's length) is what accept, reassign and cancel may name in If-Match (audited)");
+        cases.MapCaseList();
         cases.MapCaseActions();
     }
 
@@ -29,6 +30,7 @@ internal static class CaseEndpoints
         }
 
         await audit.RecordAsync(http, "case.read", CaseAccess.Resource(id), view.PatientId, "ok");
+        http.Response.Headers.ETag = CaseETag.Of(view);
         return Results.Ok(view);
     }
 
@@ -98,6 +100,7 @@ internal static class CaseEndpoints
             scope.Caller.CommunityId, request.Kind!.Value, request.Priority!.Value, request.Question!.Trim(), institution,
             scope.Caller.UserId, request.PatientId!.Trim(), studies, request.Specialty));
         await audit.RecordAsync(http, "case.open", CaseAccess.Resource(id), view.PatientId, "ok");
+        http.Response.Headers.ETag = CaseETag.Of(view);
         return Results.Created($"/api/cases/{id}", view);
     }
 }

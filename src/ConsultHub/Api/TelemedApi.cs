@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Cases;
+using Telemed.Storage.Catalog;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -17,6 +19,7 @@ public static class TelemedApi
         builder.AddTelemedAuth(hub);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
         return builder;
     }
 
@@ -26,6 +29,7 @@ public static class TelemedApi
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
 
@@ -42,6 +46,7 @@ public static class TelemedApi
         api.MapDevices();
         api.MapCommunities();
         api.MapReaders();
+        api.MapDashboard();
         return app;
     }
 }

@@ -11,6 +11,9 @@ namespace Telemed.Storage.Catalog;
 /// </summary>
 public abstract class CatalogDbContext(DbContextOptions options) : DbContext(options)
 {
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long> UnixMilliseconds =
+        new(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+
     public DbSet<StoredInstance> Instances => Set<StoredInstance>();
 
     public DbSet<Device> Devices => Set<Device>();
@@ -28,6 +31,10 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
+    public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -178,15 +185,58 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             entry.HasIndex(e => new { e.CommunityId, e.PatientId });
             entry.HasIndex(e => new { e.CommunityId, e.UserId });
         });
+
+        modelBuilder.Entity<AuditHead>(head =>
+        {
+            // One row: the check keeps a second "head" from being added beside the real one.
+            head.ToTable("audit_head", t => t.HasCheckConstraint("ck_audit_head_single_row", "\"Id\" = 1"));
+            head.HasKey(h => h.Id);
+            head.Property(h => h.Id).ValueGeneratedNever();
+            head.Property(h => h.Hash).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<CaseRecord>(record =>
+        {
+            record.ToTable("case_records");
+            record.HasKey(c => c.CaseId);
+            record.Property(c => c.CaseId).ValueGeneratedNever();
+            record.Property(c => c.CommunityId).HasMaxLength(64);
+            record.Property(c => c.RoutedCommunityId).HasMaxLength(64);
+            record.Property(c => c.RequestingInstitutionId).HasMaxLength(64);
+            record.Property(c => c.RequestedBy).HasMaxLength(64);
+            record.Property(c => c.Kind).HasMaxLength(32);
+            record.Property(c => c.Priority).HasMaxLength(16);
+            record.Property(c => c.Specialty).HasMaxLength(32);
+            record.Property(c => c.Status).HasMaxLength(16);
+            record.Property(c => c.PatientId).HasMaxLength(64);
+            record.Property(c => c.AssignedReaderId).HasMaxLength(64);
+            // Unix milliseconds, as in audit_entries: SQLite cannot compare or order DateTimeOffset text.
+            record.Property(c => c.OpenedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.AssignedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.AcceptedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.SignedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.ClosedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.SlaDueAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.UpdatedAt).HasConversion(UnixMilliseconds);
+            // A community's cases by status (dashboards), a pool's, an institution's by date, a reader's worklist, a patient's.
+            record.HasIndex(c => new { c.CommunityId, c.Status });
+            record.HasIndex(c => new { c.RoutedCommunityId, c.Status });
+            record.HasIndex(c => new { c.RequestingInstitutionId, c.OpenedAt });
+            record.HasIndex(c => new { c.AssignedReaderId, c.Status });
+            record.HasIndex(c => c.PatientId);
+        });
     }
 }
 
 public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options)
 {
     /// <summary>The database file, as <see cref="CatalogWriteGate"/> keys its writers.</summary>
-    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource;
+    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
+    internal string ConnectionString => connectionString ??= Database.GetConnectionString()!;
 
     private string? dataSource;
+    private string? connectionString;
 }
 
 public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);

@@ -34,6 +34,8 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
         ReadAudit,
         VerifyAudit,
         Worklist,
+        ListCases,
+        Dashboard,
     }
 
     private static bool Allowed(UserRole role, Target target, Endpoint endpoint)
@@ -50,6 +52,8 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ListUsers => role == UserRole.CommunityAdmin && inCommunity,
             Endpoint.ReadAudit or Endpoint.VerifyAudit => role == UserRole.Auditor && inCommunity,
             Endpoint.Worklist => reader,
+            // Admins and auditors list their community's cases without patient data; the dashboard is aggregates only.
+            Endpoint.ListCases or Endpoint.Dashboard => staff ? target == Target.OwnInstitution : inCommunity,
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
     }
@@ -110,6 +114,8 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ReadAudit => await client.GetAsync("/api/audit?limit=5"),
             Endpoint.VerifyAudit => await client.GetAsync("/api/audit/verify"),
             Endpoint.Worklist => await client.GetAsync("/api/worklist"),
+            Endpoint.ListCases => await client.GetAsync($"/api/cases?institution={institution}&limit=500"),
+            Endpoint.Dashboard => await client.GetAsync($"/api/dashboard?institution={institution}"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
@@ -138,6 +144,14 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
                     break;
                 case Endpoint.CreateUser:
                     Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    break;
+                case Endpoint.ListCases:
+                    // The institution's case, with its patient only for the roles that read patient data.
+                    Assert.Contains(host.CaseAt[institution].ToString(), body, StringComparison.Ordinal);
+                    Assert.Equal(role is not (UserRole.CommunityAdmin or UserRole.Auditor), body.Contains(ApiHost.PatientAt(institution), StringComparison.Ordinal));
+                    break;
+                case Endpoint.Dashboard:
+                    Assert.Contains($"\"institutionId\":\"{institution}\"", body, StringComparison.Ordinal);
                     break;
                 case Endpoint.ListUsers:
                     Assert.Contains("a-village-doctor", body, StringComparison.Ordinal);
