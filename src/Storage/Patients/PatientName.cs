@@ -45,19 +45,21 @@ public static class PatientName
     }
 
     /// <summary>
-    /// The name as searched: compatibility-normalised (full-width Latin becomes ASCII, NFKC), upper case, and without
-    /// separators — so "Zhang^San", "ZHANG SAN" and "张^三" are found by "zhang san", "zhangsan" and "张三".
+    /// The name as searched: full-width forms (U+FF01–U+FF5E, as Chinese input methods type Latin letters) folded to
+    /// ASCII, upper case, and without separators — so "Zhang^San", "ZHANG SAN" and "张^三" are found by "zhang san",
+    /// "ｚｈａｎｇ" and "张三". Folded by hand: the hub runs with invariant globalization, where string.Normalize does
+    /// not apply NFKC to non-ASCII text.
     /// </summary>
     public static string SearchKey(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string folded = text.Normalize(NormalizationForm.FormKC).ToUpperInvariant();
-        var key = new StringBuilder(folded.Length);
-        foreach (char c in folded)
+        var key = new StringBuilder(text.Length);
+        foreach (char c in text)
         {
-            if (!IsSeparator(c))
+            char folded = char.ToUpperInvariant(c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c);
+            if (!IsSeparator(folded))
             {
-                key.Append(c);
+                key.Append(folded);
             }
         }
 
