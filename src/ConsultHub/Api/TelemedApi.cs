@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Catalog;
+using Telemed.Storage.Patients;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -17,6 +19,8 @@ public static class TelemedApi
         builder.AddTelemedAuth(hub);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(s => new PatientDirectory(s.GetRequiredService<Func<CatalogDbContext>>(), s.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<ReferralProjection>();
         return builder;
     }
 
@@ -39,6 +43,8 @@ public static class TelemedApi
         api.MapWorklist();
         api.MapStudies();
         api.MapAudit();
+        api.MapPatients();
+        api.MapReferrals();
         return app;
     }
 }
