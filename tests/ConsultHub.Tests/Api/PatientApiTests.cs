@@ -257,4 +257,23 @@ public sealed class PatientApiTests(ApiHost host)
         using HttpResponseMessage local = await OpenAsync("T-LOCAL-77");
         Assert.Equal(HttpStatusCode.Created, local.StatusCode);
     }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_patient_and_referral_endpoints_with_summaries()
+    {
+        using HttpClient client = host.CreateClient();
+        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        JsonElement paths = document.RootElement.GetProperty("paths");
+        foreach ((string path, string method) in new[]
+        {
+            ("/api/patients", "post"), ("/api/patients", "get"), ("/api/patients/{id}", "get"), ("/api/patients/{id}", "put"),
+            ("/api/patients/{id}/identifiers", "post"), ("/api/referrals", "post"), ("/api/referrals", "get"), ("/api/referrals/{id}", "get"),
+            ("/api/referrals/{id}/accept", "post"), ("/api/referrals/{id}/decline", "post"), ("/api/referrals/{id}/complete", "post"),
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out JsonElement operations), path);
+            Assert.True(operations.TryGetProperty(method, out JsonElement operation), $"{method} {path}");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path}");
+        }
+    }
 }
