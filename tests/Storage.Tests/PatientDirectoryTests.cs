@@ -136,6 +136,37 @@ public sealed class PatientDirectoryTests : IDisposable
         Assert.Equal(patient.Id, (await directory.ResolveAsync("county-a", "county-hospital", "C-77", new PatientDetails("Ignored", null, null))).Patient.Id);
     }
 
+    [Fact]
+    public async Task Merging_a_duplicate_moves_its_local_ids_and_retires_it()
+    {
+        PatientDirectory directory = await OpenAsync();
+        Patient kept = (await directory.ResolveAsync("county-a", "town-1", "T-1", new PatientDetails("Wang^Fang=王^芳", "F", null))).Patient;
+        Patient duplicate = (await directory.ResolveAsync("county-a", "village-1", "V-1", new PatientDetails("王芳", "F", null))).Patient;
+        await directory.LinkAsync(duplicate.Id, "county-hospital", "C-1");
+
+        Assert.Equal(PatientChangeOutcome.Stale, (await directory.MergeAsync(duplicate.Id, kept.Id, 1)).Outcome);
+        PatientChange merged = await directory.MergeAsync(duplicate.Id, kept.Id, 2);
+        Assert.Equal(PatientChangeOutcome.Changed, merged.Outcome);
+        Assert.Equal(kept.Id, merged.Patient!.Id);
+        Assert.Equal(
+            [("county-hospital", "C-1"), ("town-1", "T-1"), ("village-1", "V-1")],
+            (await directory.FindAsync(kept.Id))!.Identifiers.Select(i => (i.InstitutionId, i.LocalId)).ToArray());
+        Patient retired = (await directory.FindAsync(duplicate.Id))!;
+        Assert.Equal(kept.Id, retired.MergedIntoId);
+        Assert.Empty(retired.Identifiers);
+
+        // The village's local id now finds the kept patient; the duplicate is out of searches and takes no changes.
+        Assert.Equal(kept.Id, (await directory.ResolveAsync("county-a", "village-1", "V-1", new PatientDetails("X", null, null))).Patient.Id);
+        Assert.Equal(kept.Id, Assert.Single(await directory.SearchAsync(new PatientSearch("county-a", Name: "王芳"))).Id);
+        Assert.False(await directory.ExistsAsync(duplicate.Id, "county-a"));
+        Assert.Equal(PatientChangeOutcome.Merged, (await directory.UpdateAsync(duplicate.Id, null, new PatientDetails("Y", null, null))).Outcome);
+        Assert.Equal(PatientChangeOutcome.Merged, (await directory.LinkAsync(duplicate.Id, "town-1", "T-9")).Outcome);
+        Assert.Equal(PatientChangeOutcome.Merged, (await directory.MergeAsync(duplicate.Id, kept.Id, null)).Outcome);
+        Patient foreign = (await directory.ResolveAsync("county-b", "town-9", "T-1", new PatientDetails("Wang^Fang", "F", null))).Patient;
+        await Assert.ThrowsAsync<ArgumentException>(() => directory.MergeAsync(foreign.Id, kept.Id, null));
+        await Assert.ThrowsAsync<ArgumentException>(() => directory.MergeAsync(kept.Id, kept.Id, null));
+    }
+
     [Theory]
     [InlineData("Wang^Xiaoming=王^小明=ワン^シャオミン", null)]
     [InlineData("a=b=c=d", "three component groups")]

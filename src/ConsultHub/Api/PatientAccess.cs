@@ -23,5 +23,8 @@ internal static class PatientAccess
     public static bool CanEdit(AccessScope scope, Patient patient) =>
         patient.CommunityId == scope.Caller.CommunityId && (scope.IsAdmin || (scope.IsStaff && CanSee(scope, patient)));
 
+    /// <summary>Merging duplicates keeps the community's index: its admins only.</summary>
+    public static bool CanMerge(AccessScope scope, Patient patient) => scope.IsAdmin && patient.CommunityId == scope.Caller.CommunityId;
+
     public static string Resource(string patientId) => $"patient/{patientId}";
 }

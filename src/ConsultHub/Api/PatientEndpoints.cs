@@ -24,6 +24,8 @@ internal static class PatientEndpoints
         patients.MapPut("/{id}", UpdateAsync).WithSummary("Edits name, sex and birth date; If-Match required (412 stale, 428 missing; staff of a linked institution, admins; audited)");
         patients.MapPost("/{id}/identifiers", LinkAsync)
             .WithSummary("Links the caller institution's local id to the patient (staff, admins; 409 when it names another patient; audited)");
+        patients.MapPost("/{id}/merge", MergeAsync)
+            .WithSummary("Merges a duplicate into another patient of the community: its local ids move there (admins; If-Match of the duplicate; audited)");
     }
 
     private static async Task<IResult> RegisterAsync(RegisterPatientRequest request, HttpContext http, PatientDirectory directory, AuditTrail audit)
@@ -133,6 +135,12 @@ internal static class PatientEndpoints
         }
 
         PatientChange change = await directory.UpdateAsync(id, expected, new PatientDetails(request.Name!, Sex(request.Sex), request.BirthDate), http.RequestAborted);
+        if (change.Outcome == PatientChangeOutcome.Merged)
+        {
+            await audit.RecordAsync(http, "patient.update", PatientAccess.Resource(id), id, "conflict");
+            return MergedProblem(change.Patient!);
+        }
+
         if (change.Outcome != PatientChangeOutcome.Changed)
         {
             await audit.RecordAsync(http, "patient.update", PatientAccess.Resource(id), id, "precondition-failed");
@@ -167,6 +175,9 @@ internal static class PatientEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "the local id names another patient",
                     detail: $"{scope.Caller.InstitutionId}'s local id {localId} already names patient {change.TakenBy}",
                     extensions: new Dictionary<string, object?> { ["patientId"] = change.TakenBy });
+            case PatientChangeOutcome.Merged:
+                await audit.RecordAsync(http, "patient.link", PatientAccess.Resource(id), id, "conflict");
+                return MergedProblem(change.Patient!);
             case PatientChangeOutcome.NotFound:
                 await audit.RecordAsync(http, "patient.link", PatientAccess.Resource(id), (string?)null, "not-found");
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"no patient {id}");
@@ -177,6 +188,53 @@ internal static class PatientEndpoints
                 return change.Outcome == PatientChangeOutcome.Changed ? Results.Created($"/api/patients/{id}", view) : Results.Ok(view);
         }
     }
+
+    private static async Task<IResult> MergeAsync(string id, MergePatientRequest request, HttpContext http, PatientDirectory directory, AuditTrail audit)
+    {
+        (Patient? source, IResult? refusal) = await LoadAsync(id, http, directory, audit, "patient.merge", PatientAccess.CanMerge);
+        if (source is null)
+        {
+            return refusal!;
+        }
+
+        (int? expected, IResult? failure) = PatientETag.Precondition(http.Request, source);
+        if (failure is not null)
+        {
+            await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), id, "precondition-failed");
+            return failure;
+        }
+
+        string? targetId = request.IntoPatientId?.Trim();
+        Patient? target = string.IsNullOrEmpty(targetId) ? null : await directory.FindAsync(targetId, http.RequestAborted);
+        if (target is null || target.CommunityId != source.CommunityId || target.Id == source.Id)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["intoPatientId"] = [$"another patient of community {source.CommunityId} to merge {id} into"],
+            });
+        }
+
+        PatientChange change = await directory.MergeAsync(id, target.Id, expected, http.RequestAborted);
+        switch (change.Outcome)
+        {
+            case PatientChangeOutcome.Changed:
+                await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), [id, target.Id], "ok");
+                http.Response.Headers.ETag = PatientETag.Of(change.Patient!);
+                return Results.Ok(PatientView.From(change.Patient!, http.Scope()));
+            case PatientChangeOutcome.Merged:
+                await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), [id, target.Id], "conflict");
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "already merged",
+                    detail: $"{id} or {target.Id} was merged into another patient already");
+            default:
+                await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), id, "precondition-failed");
+                return PatientETag.Stale(change.Patient is null ? "gone" : PatientETag.Of(change.Patient));
+        }
+    }
+
+    private static IResult MergedProblem(Patient patient) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "the patient was merged",
+            detail: $"{patient.Id} was merged into {patient.MergedIntoId}: change that patient instead",
+            extensions: new Dictionary<string, object?> { ["patientId"] = patient.MergedIntoId });
 
     /// <summary>The patient when <paramref name="allowed"/> says yes, otherwise the 404/403 result (already audited).</summary>
     private static async Task<(Patient? Patient, IResult? Refusal)> LoadAsync(
@@ -234,3 +292,6 @@ internal sealed record RegisterPatientRequest(string? LocalId, string? Name, str
 internal sealed record UpdatePatientRequest(string? Name, string? Sex, DateOnly? BirthDate);
 
 internal sealed record LinkPatientRequest(string? LocalId);
+
+/// <summary>The patient the duplicate (the route's id) is merged into.</summary>
+internal sealed record MergePatientRequest(string? IntoPatientId);

@@ -193,6 +193,7 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             patient.Property(p => p.Name).HasMaxLength(PatientName.MaxLength);
             patient.Property(p => p.NameKey).HasMaxLength(PatientName.MaxLength);
             patient.Property(p => p.Sex).HasMaxLength(1);
+            patient.Property(p => p.MergedIntoId).HasMaxLength(64);
             patient.Property(p => p.Version).IsConcurrencyToken();
             patient.HasMany(p => p.Identifiers).WithOne().HasForeignKey(i => i.PatientId).OnDelete(DeleteBehavior.Cascade);
             patient.HasIndex(p => new { p.CommunityId, p.NameKey });

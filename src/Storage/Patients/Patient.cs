@@ -30,5 +30,11 @@ public sealed class Patient
     /// <summary>Advances with every change; the entity tag of the patient's representation, and its concurrency token.</summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// Set when the patient turned out to be a duplicate and was merged into another: its local ids moved there, and
+    /// the id stays only so that old references (cases, audit entries) can be followed.
+    /// </summary>
+    public string? MergedIntoId { get; set; }
+
     public List<PatientIdentifier> Identifiers { get; set; } = [];
 }

@@ -13,6 +13,9 @@ public enum PatientChangeOutcome
 
     /// <summary>The institution's local id names another patient.</summary>
     Taken,
+
+    /// <summary>The patient was merged into another (<see cref="Patient.MergedIntoId"/>) and takes no changes.</summary>
+    Merged,
 }
 
 /// <summary>The patient after an edit or a link, with what happened; <see cref="TakenBy"/> names the other patient.</summary>

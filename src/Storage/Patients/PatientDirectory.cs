@@ -87,18 +87,19 @@ public sealed class PatientDirectory(Func<CatalogDbContext> openCatalog, TimePro
             .FirstOrDefaultAsync(p => p.Id == patientId, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Whether the id names a patient of the community that has not been merged into another.</summary>
     public async Task<bool> ExistsAsync(string patientId, string communityId, CancellationToken cancellationToken = default)
     {
         await using CatalogDbContext catalog = openCatalog();
-        return await catalog.Patients.AnyAsync(p => p.Id == patientId && p.CommunityId == communityId, cancellationToken).ConfigureAwait(false);
+        return await catalog.Patients.AnyAsync(p => p.Id == patientId && p.CommunityId == communityId && p.MergedIntoId == null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Patients of the community matching every given filter, by folded name then id.</summary>
+    /// <summary>Patients of the community matching every given filter (merged duplicates left out), by folded name then id.</summary>
     public async Task<IReadOnlyList<Patient>> SearchAsync(PatientSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
         await using CatalogDbContext catalog = openCatalog();
-        IQueryable<Patient> patients = catalog.Patients.AsNoTracking().Where(p => p.CommunityId == search.CommunityId);
+        IQueryable<Patient> patients = catalog.Patients.AsNoTracking().Where(p => p.CommunityId == search.CommunityId && p.MergedIntoId == null);
         if (search.VisibleAt is { } visibleAt)
         {
             patients = patients.Where(p => p.Identifiers.Any(i => i.InstitutionId == visibleAt));
@@ -146,6 +147,11 @@ public sealed class PatientDirectory(Func<CatalogDbContext> openCatalog, TimePro
                 return new PatientChange(PatientChangeOutcome.NotFound, null);
             }
 
+            if (patient.MergedIntoId is not null)
+            {
+                return new PatientChange(PatientChangeOutcome.Merged, Sorted(patient));
+            }
+
             if (expectedVersion is { } expected && patient.Version != expected)
             {
                 return new PatientChange(PatientChangeOutcome.Stale, Sorted(patient));
@@ -187,6 +193,11 @@ public sealed class PatientDirectory(Func<CatalogDbContext> openCatalog, TimePro
                     return new PatientChange(PatientChangeOutcome.NotFound, null);
                 }
 
+                if (patient.MergedIntoId is not null)
+                {
+                    return new PatientChange(PatientChangeOutcome.Merged, Sorted(patient));
+                }
+
                 string? owner = await catalog.PatientIdentifiers.AsNoTracking()
                     .Where(i => i.InstitutionId == institutionId && i.LocalId == localId)
                     .Select(i => i.PatientId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -209,6 +220,73 @@ public sealed class PatientDirectory(Func<CatalogDbContext> openCatalog, TimePro
                     // Another process linked this local id or changed the patient meanwhile: look again.
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Merges a duplicate into the patient it duplicates: every local id of <paramref name="sourceId"/> moves to
+    /// <paramref name="targetId"/> (so those institutions' ids now resolve there), and the source is marked merged.
+    /// Checked against the source's <paramref name="expectedSourceVersion"/> (null: any); both rows' versions are
+    /// concurrency tokens, so an edit or link racing the merge makes it stale instead of being lost. The result carries
+    /// the target.
+    /// </summary>
+    /// <exception cref="ArgumentException">The same patient twice, or patients of two communities.</exception>
+    public async Task<PatientChange> MergeAsync(string sourceId, string targetId, int? expectedSourceVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(targetId);
+        if (sourceId == targetId)
+        {
+            throw new ArgumentException($"patient {sourceId} cannot be merged into itself");
+        }
+
+        await using CatalogDbContext catalog = openCatalog();
+        using (await CatalogWriteGate.EnterAsync(catalog, cancellationToken).ConfigureAwait(false))
+        {
+            await using var transaction = await catalog.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            Patient? source = await catalog.Patients.Include(p => p.Identifiers).FirstOrDefaultAsync(p => p.Id == sourceId, cancellationToken).ConfigureAwait(false);
+            Patient? target = await catalog.Patients.Include(p => p.Identifiers).FirstOrDefaultAsync(p => p.Id == targetId, cancellationToken).ConfigureAwait(false);
+            if (source is null || target is null)
+            {
+                return new PatientChange(PatientChangeOutcome.NotFound, null);
+            }
+
+            if (source.CommunityId != target.CommunityId)
+            {
+                throw new ArgumentException($"patients {sourceId} and {targetId} belong to different communities");
+            }
+
+            if (source.MergedIntoId is not null || target.MergedIntoId is not null)
+            {
+                return new PatientChange(PatientChangeOutcome.Merged, Sorted(target));
+            }
+
+            if (expectedSourceVersion is { } expected && source.Version != expected)
+            {
+                return new PatientChange(PatientChangeOutcome.Stale, Sorted(source));
+            }
+
+            foreach (PatientIdentifier identifier in source.Identifiers.ToList())
+            {
+                source.Identifiers.Remove(identifier);
+                identifier.PatientId = target.Id;
+                target.Identifiers.Add(identifier);
+            }
+
+            source.MergedIntoId = target.Id;
+            Touch(source);
+            Touch(target);
+            try
+            {
+                await catalog.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return new PatientChange(PatientChangeOutcome.Stale, await FindAsync(sourceId, cancellationToken).ConfigureAwait(false));
+            }
+
+            return new PatientChange(PatientChangeOutcome.Changed, Sorted(target));
         }
     }
 

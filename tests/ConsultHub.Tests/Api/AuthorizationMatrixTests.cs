@@ -42,6 +42,7 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
         ReadPatient,
         UpdatePatient,
         LinkPatientIdentifier,
+        MergePatient,
         OpenReferral,
         ListReferrals,
         ReadReferral,
@@ -68,6 +69,7 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
             Endpoint.SearchPatients or Endpoint.ReadPatient => staff ? target == Target.OwnInstitution : inCommunity,
             Endpoint.UpdatePatient => (staff && target == Target.OwnInstitution) || (role == UserRole.CommunityAdmin && inCommunity),
             Endpoint.LinkPatientIdentifier => (staff || role == UserRole.CommunityAdmin) && inCommunity,
+            Endpoint.MergePatient => role == UserRole.CommunityAdmin && inCommunity,
             // Referrals: opened by the case's institution (here its staff: no case of the fixture is assigned); seen by
             // the two institutions' people and their community's admins and auditors; answered by the receiving side.
             Endpoint.OpenReferral => staff && target == Target.OwnInstitution,
@@ -177,6 +179,7 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
                 new { name = "Test^" + institution }),
             Endpoint.LinkPatientIdentifier => await client.PostAsJsonAsync(
                 $"/api/patients/{await PatientAtAsync(institution, $"LINK-{role}-{target}")}/identifiers", new { localId = $"L-{role}-{target}" }),
+            Endpoint.MergePatient => await MergeAsync(client, await PatientAtAsync(institution, $"DUP-{role}-{target}"), await PatientAtAsync(institution, $"KEEP-{role}-{target}")),
             Endpoint.OpenReferral => await client.PostAsJsonAsync("/api/referrals",
                 new { caseId = host.CaseAt[institution], toInstitutionId = ReferredTo(institution), reason = "matrix" }),
             Endpoint.ListReferrals => await client.GetAsync($"/api/referrals?institution={institution}"),
@@ -238,6 +241,13 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
     private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string url, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> MergeAsync(HttpClient client, string duplicate, string into)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/patients/{duplicate}/merge") { Content = JsonContent.Create(new { intoPatientId = into }) };
         request.Headers.TryAddWithoutValidation("If-Match", "*");
         return await client.SendAsync(request);
     }

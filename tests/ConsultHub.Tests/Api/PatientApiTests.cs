@@ -259,6 +259,52 @@ public sealed class PatientApiTests(ApiHost host)
     }
 
     [Fact]
+    public async Task An_admin_merges_a_duplicate_into_the_patient_and_the_duplicates_local_ids_follow()
+    {
+        WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
+        using HttpClient town = c.ClientAs(c.TownStaff);
+        using HttpClient village = c.ClientAs(c.VillageDoctor);
+        using HttpClient admin = c.ClientAs(c.Admin);
+        string kept = await RegisteredAsync(town, "T-1", "Wang^Fang=王^芳");
+        string duplicate = await RegisteredAsync(village, "V-1", "王芳");
+
+        async Task<HttpResponseMessage> MergeAsync(HttpClient client, string id, string into, string? ifMatch)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/patients/{id}/merge") { Content = JsonContent.Create(new { intoPatientId = into }) };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        await Problems.AssertProblemAsync(await MergeAsync(village, duplicate, kept, "\"1\""), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await MergeAsync(admin, duplicate, kept, null), HttpStatusCode.PreconditionRequired);
+        await Problems.AssertProblemAsync(await MergeAsync(admin, duplicate, "P0000000000000000", "\"1\""), HttpStatusCode.BadRequest);
+        using (HttpResponseMessage merged = await MergeAsync(admin, duplicate, kept, "\"1\""))
+        {
+            string text = await merged.Content.ReadAsStringAsync();
+            Assert.True(merged.StatusCode == HttpStatusCode.OK, text);
+            Assert.Equal(kept, JsonDocument.Parse(text).RootElement.GetProperty("id").GetString());
+        }
+
+        // The village now finds the kept patient under its own local id; the duplicate points there and takes no edits.
+        Assert.Equal(Sorted(kept), await SearchAsync(village, "localId=V-1"));
+        using JsonDocument retired = JsonDocument.Parse(await admin.GetStringAsync($"/api/patients/{duplicate}"));
+        Assert.Equal(kept, retired.RootElement.GetProperty("mergedInto").GetString());
+        using HttpResponseMessage edit = await PutAsync(admin, duplicate, new { name = "X" }, "*");
+        await Problems.AssertProblemAsync(edit, HttpStatusCode.Conflict);
+        Assert.Contains(kept, await edit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Sorted(kept), await SearchAsync(admin, "name=" + Uri.EscapeDataString("王芳")));
+        using HttpResponseMessage caseForDuplicate = await town.PostAsJsonAsync("/api/cases", new { patientId = duplicate, kind = "EcgRead", priority = "Routine", question = "q" });
+        await Problems.AssertProblemAsync(caseForDuplicate, HttpStatusCode.BadRequest);
+        AuditLog log = host.Services.GetRequiredService<AuditLog>();
+        Assert.Contains(await log.QueryAsync(new AuditQuery(c.Id, PatientId: kept)), e => e.Action == "patient.merge" && e.Outcome == "ok" && e.UserId == c.Admin);
+        Assert.Contains(await log.QueryAsync(new AuditQuery(c.Id, PatientId: duplicate)), e => e.Action == "patient.merge" && e.Outcome == "ok");
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_patient_and_referral_endpoints_with_summaries()
     {
         using HttpClient client = host.CreateClient();
@@ -267,7 +313,7 @@ public sealed class PatientApiTests(ApiHost host)
         foreach ((string path, string method) in new[]
         {
             ("/api/patients", "post"), ("/api/patients", "get"), ("/api/patients/{id}", "get"), ("/api/patients/{id}", "put"),
-            ("/api/patients/{id}/identifiers", "post"), ("/api/referrals", "post"), ("/api/referrals", "get"), ("/api/referrals/{id}", "get"),
+            ("/api/patients/{id}/identifiers", "post"), ("/api/patients/{id}/merge", "post"), ("/api/referrals", "post"), ("/api/referrals", "get"), ("/api/referrals/{id}", "get"),
             ("/api/referrals/{id}/accept", "post"), ("/api/referrals/{id}/decline", "post"), ("/api/referrals/{id}/complete", "post"),
         })
         {

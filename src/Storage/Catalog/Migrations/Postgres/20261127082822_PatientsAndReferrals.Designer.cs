@@ -12,7 +12,7 @@ using Telemed.Storage.Catalog;
 namespace Telemed.Storage.Catalog.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCatalogDbContext))]
-    [Migration("20261127073948_PatientsAndReferrals")]
+    [Migration("20261127082822_PatientsAndReferrals")]
     partial class PatientsAndReferrals
     {
         /// <inheritdoc />
@@ -536,6 +536,10 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MergedIntoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Name")
                         .IsRequired()

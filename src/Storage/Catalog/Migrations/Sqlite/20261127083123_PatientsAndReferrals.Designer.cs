@@ -11,7 +11,7 @@ using Telemed.Storage.Catalog;
 namespace Telemed.Storage.Catalog.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCatalogDbContext))]
-    [Migration("20261127073941_PatientsAndReferrals")]
+    [Migration("20261127083123_PatientsAndReferrals")]
     partial class PatientsAndReferrals
     {
         /// <inheritdoc />
@@ -524,6 +524,10 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergedIntoId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
