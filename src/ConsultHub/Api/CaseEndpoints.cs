@@ -4,6 +4,7 @@ using Telemed.ConsultHub.Auth;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
 using Telemed.Storage.Catalog;
+using Telemed.Storage.Patients;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -38,7 +39,7 @@ internal static class CaseEndpoints
     /// Village doctors and township staff ask for a read for their own institution; the case goes to routing like an
     /// ingested one (CaseGrain.OpenAsync), so it reaches an on-duty reader of the specialty by the same rules.
     /// </summary>
-    private static async Task<IResult> OpenAsync(OpenCaseRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit, Func<CatalogDbContext> openCatalog)
+    private static async Task<IResult> OpenAsync(OpenCaseRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit, Func<CatalogDbContext> openCatalog, PatientDirectory patients)
     {
         AccessScope scope = http.Scope();
         string institution = scope.Caller.InstitutionId;
@@ -73,6 +74,13 @@ internal static class CaseEndpoints
         if (string.IsNullOrWhiteSpace(request.PatientId))
         {
             errors["patientId"] = ["the patient the case is about"];
+        }
+        else if (PatientDirectory.IsCommunityPatientId(request.PatientId.Trim())
+            && !await patients.ExistsAsync(request.PatientId.Trim(), scope.Caller.CommunityId, http.RequestAborted))
+        {
+            // A community-wide id must name a patient of the caller's community; anything else is the institution's
+            // own (local) patient id, as devices send it.
+            errors["patientId"] = [$"{request.PatientId.Trim()} is not a patient of community {scope.Caller.CommunityId}"];
         }
 
         string[] studies = [.. (request.StudyInstanceUids ?? []).Distinct(StringComparer.Ordinal)];

@@ -4,6 +4,7 @@ using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
 using Telemed.Storage.Cases;
 using Telemed.Storage.Catalog;
+using Telemed.Storage.Patients;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -20,6 +21,8 @@ public static class TelemedApi
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
+        builder.Services.AddSingleton(s => new PatientDirectory(s.GetRequiredService<Func<CatalogDbContext>>(), s.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<ReferralProjection>();
         return builder;
     }
 
@@ -47,6 +50,8 @@ public static class TelemedApi
         api.MapCommunities();
         api.MapReaders();
         api.MapDashboard();
+        api.MapPatients();
+        api.MapReferrals();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
+using Telemed.Storage.Patients;
+using Telemed.Storage.Referrals;
 
 namespace Telemed.Storage.Catalog;
 
@@ -35,6 +37,11 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<AuditHead> AuditHead => Set<AuditHead>();
 
     public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<PatientIdentifier> PatientIdentifiers => Set<PatientIdentifier>();
+
+    public DbSet<ReferralRecord> ReferralRecords => Set<ReferralRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -224,6 +231,53 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             record.HasIndex(c => new { c.RequestingInstitutionId, c.OpenedAt });
             record.HasIndex(c => new { c.AssignedReaderId, c.Status });
             record.HasIndex(c => c.PatientId);
+        });
+
+        modelBuilder.Entity<Patient>(patient =>
+        {
+            patient.ToTable("patients");
+            patient.HasKey(p => p.Id);
+            patient.Property(p => p.Id).HasMaxLength(64);
+            patient.Property(p => p.CommunityId).HasMaxLength(64);
+            patient.Property(p => p.Name).HasMaxLength(PatientName.MaxLength);
+            patient.Property(p => p.NameKey).HasMaxLength(PatientName.MaxLength);
+            patient.Property(p => p.Sex).HasMaxLength(1);
+            patient.Property(p => p.MergedIntoId).HasMaxLength(64);
+            patient.Property(p => p.Version).IsConcurrencyToken();
+            patient.HasMany(p => p.Identifiers).WithOne().HasForeignKey(i => i.PatientId).OnDelete(DeleteBehavior.Cascade);
+            patient.HasIndex(p => new { p.CommunityId, p.NameKey });
+        });
+
+        modelBuilder.Entity<PatientIdentifier>(identifier =>
+        {
+            identifier.ToTable("patient_identifiers");
+            // An institution's local id names one patient: the key refuses a second registration, across processes too.
+            identifier.HasKey(i => new { i.InstitutionId, i.LocalId });
+            identifier.Property(i => i.InstitutionId).HasMaxLength(64);
+            identifier.Property(i => i.LocalId).HasMaxLength(64);
+            identifier.Property(i => i.PatientId).HasMaxLength(64);
+            identifier.HasIndex(i => i.PatientId);
+        });
+
+        modelBuilder.Entity<ReferralRecord>(referral =>
+        {
+            referral.ToTable("referral_records");
+            referral.HasKey(r => r.Id);
+            referral.Property(r => r.Id).ValueGeneratedNever();
+            referral.Property(r => r.PatientId).HasMaxLength(64);
+            referral.Property(r => r.Direction).HasMaxLength(16);
+            referral.Property(r => r.Status).HasMaxLength(16);
+            referral.Property(r => r.FromInstitutionId).HasMaxLength(64);
+            referral.Property(r => r.FromCommunityId).HasMaxLength(64);
+            referral.Property(r => r.ToInstitutionId).HasMaxLength(64);
+            referral.Property(r => r.ToCommunityId).HasMaxLength(64);
+            referral.Property(r => r.Reason).HasMaxLength(2000);
+            referral.Property(r => r.RequestedBy).HasMaxLength(64);
+            // Lists ask "from or to this institution" (staff, readers) or "from or to this community" (admins, auditors).
+            referral.HasIndex(r => new { r.FromInstitutionId, r.Status });
+            referral.HasIndex(r => new { r.ToInstitutionId, r.Status });
+            referral.HasIndex(r => r.FromCommunityId);
+            referral.HasIndex(r => r.ToCommunityId);
         });
     }
 }
