@@ -6,9 +6,9 @@ using Telemed.Grains.Events;
 namespace Telemed.CaseLoad;
 
 /// <summary>
-/// Hears the communities' feeds as the hub's push hub does and notes when each case was first seen Assigned. Routing
-/// publishes that CaseChanged after the reader grain has stored the case on its worklist, so the moment is at or just
-/// after "on a reader's worklist" (WorklistChanged carries no case id).
+/// Hears the communities' feeds as the hub's push hub does and notes when each case was first seen Assigned. The case
+/// publishes that CaseChanged after its state and its case_records row (which is what the reader's worklist is read
+/// from) committed, so the moment is at or just after "on a reader's worklist".
 /// </summary>
 internal sealed class AssignmentWatch : ICommunityObserver
 {
