@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
+using Telemed.Storage.Consults;
 
 namespace Telemed.Storage.Catalog;
 
@@ -28,6 +29,10 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ConsultMessageRecord> ConsultMessages => Set<ConsultMessageRecord>();
+
+    public DbSet<ConsultReceiptRecord> ConsultReceipts => Set<ConsultReceiptRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -174,6 +179,26 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             entry.HasIndex(e => new { e.CommunityId, e.Sequence });
             entry.HasIndex(e => new { e.CommunityId, e.PatientId });
             entry.HasIndex(e => new { e.CommunityId, e.UserId });
+        });
+
+        modelBuilder.Entity<ConsultMessageRecord>(message =>
+        {
+            message.ToTable("consult_messages");
+            // The key is the session's order: a second writer of the same sequence (a duplicate grain activation)
+            // fails here instead of forking the history.
+            message.HasKey(m => new { m.CaseId, m.Sequence });
+            message.Property(m => m.Sequence).ValueGeneratedNever();
+            message.Property(m => m.SenderId).HasMaxLength(64);
+            message.Property(m => m.SentAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+            message.Property(m => m.Text).HasMaxLength(4000);
+        });
+
+        modelBuilder.Entity<ConsultReceiptRecord>(receipt =>
+        {
+            receipt.ToTable("consult_receipts");
+            receipt.HasKey(r => new { r.CaseId, r.UserId });
+            receipt.Property(r => r.UserId).HasMaxLength(64);
+            receipt.Property(r => r.UpdatedAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         });
     }
 }
