@@ -291,7 +291,8 @@ internal sealed class CaseGrain(
 
     private void Publish()
     {
-        var changed = new CaseChanged(CaseId, Case.Status, Case.Priority, Case.AssignedReaderId);
+        var changed = new CaseChanged(CaseId, Case.Status, Case.Priority, Case.AssignedReaderId, Case.Kind, Case.CommunityId,
+            Case.RequestingInstitutionId, Case.History.Count > 0 ? Case.History[^1].Action : "", time.Now, Case.SlaBreached, Case.SlaDueAt);
         CommunityFeed.Publish(GrainFactory, Case.CommunityId, changed);
         if (Case.RoutedCommunityId != Case.CommunityId)
         {

@@ -10,8 +10,25 @@ public abstract record CommunityEvent;
 [GenerateSerializer, Immutable]
 public sealed record WorklistChanged(string ReaderId, int OpenCases) : CommunityEvent;
 
+/// <summary>
+/// A case changed. Carries what a worklist or case list needs to update a row without asking again; no patient data.
+/// <see cref="Action"/> is the case history's entry for the change ("assigned", "accepted", "SLA breached", …).
+/// The fields after <see cref="AssignedReaderId"/> were added later (at the end, so stored and in-flight events keep
+/// their field ids) and default for publishers that do not set them.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record CaseChanged(Guid CaseId, CaseStatus Status, CasePriority Priority, string? AssignedReaderId) : CommunityEvent;
+public sealed record CaseChanged(
+    Guid CaseId,
+    CaseStatus Status,
+    CasePriority Priority,
+    string? AssignedReaderId,
+    CaseKind Kind = default,
+    string CommunityId = "",
+    string RequestingInstitutionId = "",
+    string Action = "",
+    DateTimeOffset At = default,
+    bool SlaBreached = false,
+    DateTimeOffset SlaDueAt = default) : CommunityEvent;
 
 /// <summary>Someone must act now: a Stat case arrived, or a case breached its SLA.</summary>
 [GenerateSerializer, Immutable]
