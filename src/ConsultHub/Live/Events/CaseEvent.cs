@@ -1,0 +1,24 @@
+using Telemed.Grains.Cases;
+
+namespace Telemed.ConsultHub.Live.Events;
+
+/// <summary>
+/// Pushed as "case": a case list or worklist row, complete enough to update without another request. No patient
+/// name or id: the groups it goes to include admins, who read no patient data.
+/// </summary>
+/// <param name="Change">assigned, accepted (status InProgress: reading), preliminary, signed, amended, cancelled,
+/// opened, returned, priority-raised, sla-breached, accept-timed-out, escalated.</param>
+/// <param name="Urgent">A Stat case: clients sound an alert.</param>
+public sealed record CaseEvent(
+    Guid CaseId,
+    string Change,
+    CaseStatus Status,
+    CasePriority Priority,
+    CaseKind Kind,
+    string CommunityId,
+    string RequestingInstitutionId,
+    string? AssignedReaderId,
+    DateTimeOffset At,
+    DateTimeOffset SlaDueAt,
+    bool SlaBreached,
+    bool Urgent);
