@@ -126,6 +126,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>The user's bearer token (for hub connections).</summary>
+    public string TokenOf(string userId) => tokens[userId];
+
     /// <summary>A client that sends the user's bearer token (no cookies).</summary>
     public HttpClient ClientAs(string userId)
     {

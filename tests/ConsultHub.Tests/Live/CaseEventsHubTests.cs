@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Telemed.ConsultHub.Live.Events;
+using Telemed.ConsultHub.Tests.Api;
+using Telemed.Grains.Cases;
+using Xunit;
+
+namespace Telemed.ConsultHub.Tests.Live;
+
+/// <summary>
+/// /hubs/events on the real hub: cases opened and worked over REST reach, live, the people the REST API lets see them
+/// (the reader, the requesting institution's staff, the community's admins) and nobody else.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class CaseEventsHubTests(ApiHost host)
+{
+    private static readonly (string, Type)[] Events = [("Case", typeof(CaseEvent)), ("Alert", typeof(AlertEvent)), ("Worklist", typeof(WorklistEvent))];
+
+    internal static async Task<Guid> OpenCaseAsync(HttpClient staff, string patientId, string priority)
+    {
+        using HttpResponseMessage response = await staff.PostAsJsonAsync("/api/cases", new { patientId, kind = "EcgRead", priority, question = "胸痛 chest pain" });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("caseId").GetGuid();
+    }
+
+    [Fact]
+    public async Task A_case_opened_over_REST_is_pushed_to_its_reader_staff_and_admin_and_to_nobody_outside_its_scope()
+    {
+        WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
+        WorkflowCommunity other = await WorkflowCommunity.CreateAsync(host);
+        await using LiveClient reader = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.Cardiologist), Events);
+        await using LiveClient staff = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.TownStaff), Events);
+        await using LiveClient admin = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.Admin), Events);
+        await using LiveClient otherInstitution = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.VillageDoctor), Events);
+        await using LiveClient auditor = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.Auditor), Events);
+        await using LiveClient otherCommunity = await LiveClient.ConnectAsync(host, "/hubs/events", other.TokenOf(other.Cardiologist), Events);
+        Assert.Equal([$"user:{wf.Cardiologist}", $"readers:{wf.Id}"], await reader.Connection.InvokeAsync<List<string>>("Subscriptions"));
+        Assert.Equal([$"user:{wf.TownStaff}", $"staff:{wf.Id}:{wf.Town}"], await staff.Connection.InvokeAsync<List<string>>("Subscriptions"));
+        Assert.Empty(await auditor.Connection.InvokeAsync<List<string>>("Subscriptions"));
+
+        using HttpClient staffApi = wf.ClientAs(wf.TownStaff);
+        Guid id = await OpenCaseAsync(staffApi, "PAT-LIVE-1", "Urgent");
+
+        CaseEvent assigned = await reader.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned");
+        Assert.Equal(CaseStatus.Assigned, assigned.Status);
+        Assert.Equal(wf.Cardiologist, assigned.AssignedReaderId);
+        Assert.Equal(CasePriority.Urgent, assigned.Priority);
+        Assert.Equal(CaseKind.EcgRead, assigned.Kind);
+        Assert.Equal(wf.Town, assigned.RequestingInstitutionId);
+        Assert.Equal(wf.Id, assigned.CommunityId);
+        Assert.False(assigned.Urgent);
+        Assert.Equal(assigned, await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned"));
+        await admin.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned");
+        await reader.WaitForAsync<WorklistEvent>("Worklist", w => w.ReaderId == wf.Cardiologist && w.OpenCases >= 1);
+
+        // The reader starts reading: the township sees it live.
+        using HttpClient readerApi = wf.ClientAs(wf.Cardiologist);
+        using (HttpResponseMessage accept = await readerApi.PostAsync($"/api/cases/{id}/accept", null))
+        {
+            Assert.True(accept.IsSuccessStatusCode, await accept.Content.ReadAsStringAsync());
+        }
+
+        CaseEvent accepted = await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "accepted");
+        Assert.Equal(CaseStatus.InProgress, accepted.Status);
+
+        // The other community's reader hears its own community's case, and never saw this one.
+        using HttpClient otherStaff = other.ClientAs(other.TownStaff);
+        Guid otherId = await OpenCaseAsync(otherStaff, "PAT-LIVE-2", "Routine");
+        await otherCommunity.WaitForAsync<CaseEvent>("Case", e => e.CaseId == otherId && e.Change == "assigned");
+        Assert.DoesNotContain(otherCommunity.All<CaseEvent>("Case"), e => e.CaseId == id);
+        Assert.DoesNotContain(reader.All<CaseEvent>("Case"), e => e.CaseId == otherId);
+        Assert.DoesNotContain(otherInstitution.All<CaseEvent>("Case"), e => e.CaseId == id);
+        Assert.Empty(auditor.All<CaseEvent>("Case"));
+    }
+
+    [Fact]
+    public async Task A_stat_case_raises_an_urgent_alert_for_its_reader()
+    {
+        WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
+        await using LiveClient reader = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.Cardiologist), Events);
+        await using LiveClient staff = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.TownStaff), Events);
+
+        using HttpClient staffApi = wf.ClientAs(wf.TownStaff);
+        Guid id = await OpenCaseAsync(staffApi, "PAT-LIVE-STAT", "Stat");
+
+        AlertEvent alert = await reader.WaitForAsync<AlertEvent>("Alert", a => a.CaseId == id);
+        Assert.Equal("StatCase", alert.Kind);
+        Assert.True(alert.Urgent);
+        CaseEvent assigned = await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned");
+        Assert.True(assigned.Urgent);
+        Assert.Equal(CasePriority.Stat, assigned.Priority);
+        // Alerts are addressed: the township's staff are not paged.
+        Assert.DoesNotContain(staff.All<AlertEvent>("Alert"), a => a.CaseId == id);
+    }
+
+    [Fact]
+    public async Task A_connection_without_credentials_is_refused()
+    {
+        await using HubConnection anonymous = LiveClient.Build(host, "/hubs/events", token: null);
+        await Assert.ThrowsAnyAsync<Exception>(() => anonymous.StartAsync());
+        await using HubConnection forged = LiveClient.Build(host, "/hubs/consult", token: "tm_not-a-token");
+        await Assert.ThrowsAnyAsync<Exception>(() => forged.StartAsync());
+    }
+}
