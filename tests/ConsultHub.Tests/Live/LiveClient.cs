@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -41,10 +42,23 @@ internal sealed class LiveClient : IAsyncDisposable
         .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
         .Build();
 
+    /// <summary>A client of a hub process over a real socket, signed in with the cookie in <paramref name="cookies"/>.</summary>
+    public static HubConnection Build(Uri hubUrl, CookieContainer cookies) => new HubConnectionBuilder()
+        .WithUrl(hubUrl, o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.Cookies = cookies;
+        })
+        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .Build();
+
     /// <summary>Connects and records the given events (name and payload type).</summary>
-    public static async Task<LiveClient> ConnectAsync(ApiHost host, string path, string? token, params (string Name, Type Payload)[] events)
+    public static Task<LiveClient> ConnectAsync(ApiHost host, string path, string? token, params (string Name, Type Payload)[] events) =>
+        StartAsync(Build(host, path, token), events);
+
+    public static async Task<LiveClient> StartAsync(HubConnection connection, params (string Name, Type Payload)[] events)
     {
-        var client = new LiveClient(Build(host, path, token));
+        var client = new LiveClient(connection);
         foreach ((string name, Type payload) in events)
         {
             client.Connection.On(name, [payload], args =>
