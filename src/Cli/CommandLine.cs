@@ -42,6 +42,8 @@ internal static class CommandLine
                 return HubCommands.Case(args[1..], stdout, stderr);
             case "report":
                 return HubCommands.Report(args[1..], stdout, stderr);
+            case "consult":
+                return HubCommands.Consult(args[1..], Console.In, stdout, stderr);
         }
 
         stderr.WriteLine(Usage);
@@ -87,6 +89,7 @@ internal static class CommandLine
         worklist [--json] [hub]             the signed-in reader's open cases, Stat first
         case show <case id> [--json] [hub]  one case: status, priority, patient, reader, SLA, ECG flags, history
         report sign <case id> [hub]         sign the case's current report draft (the version just read, If-Match)
+        consult chat <case id> [hub]        chat in the case's consult session: history, then live; typed lines are sent
         [hub] = [--hub <url>] [--token <t>]  defaults: TELEMED_HUB or http://127.0.0.1:5080, TELEMED_TOKEN
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,

@@ -30,7 +30,9 @@ public sealed class ConsultSessionHubTests(ApiHost host)
     ];
 
     /// <summary>A case opened by the township over REST and assigned by routing to the community's on-duty cardiologist.</summary>
-    private async Task<(WorkflowCommunity Community, Guid CaseId)> AssignedCaseAsync()
+    private Task<(WorkflowCommunity Community, Guid CaseId)> AssignedCaseAsync() => AssignedCaseAsync(host);
+
+    internal static async Task<(WorkflowCommunity Community, Guid CaseId)> AssignedCaseAsync(ApiHost host)
     {
         WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
         using HttpClient staff = wf.ClientAs(wf.TownStaff);
