@@ -7,7 +7,7 @@ namespace Telemed.ConsultHub.Live.Events;
 /// name or id: the groups it goes to include admins, who read no patient data.
 /// </summary>
 /// <param name="Change">assigned, accepted (status InProgress: reading), preliminary, signed, amended, cancelled,
-/// opened, returned, priority-raised, sla-breached, accept-timed-out, escalated.</param>
+/// opened, returned, priority-raised, sla-warning (three quarters of the SLA gone), sla-breached, accept-timed-out, escalated.</param>
 /// <param name="Urgent">A Stat case: clients sound an alert.</param>
 public sealed record CaseEvent(
     Guid CaseId,

@@ -31,6 +31,7 @@ internal static class CaseEvents
         "signed" => "signed",
         "amended" => "amended",
         "cancelled" => "cancelled",
+        "SLA warning" => "sla-warning",
         "SLA breached" => "sla-breached",
         "accept timed out" => "accept-timed-out",
         "escalated" => "escalated",
