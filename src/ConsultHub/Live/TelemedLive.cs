@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 using HubOptions = Telemed.ConsultHub.Hosting.HubOptions;
+using Telemed.ConsultHub.Live.Calls;
 using Telemed.ConsultHub.Live.Consults;
 using Telemed.ConsultHub.Live.Events;
 using Telemed.Grains.Consults;
@@ -32,6 +33,7 @@ public static class TelemedLive
             builder.Services.AddSingleton<HubLifetimeManager<CaseEventsHub>, DefaultHubLifetimeManager<CaseEventsHub>>();
         }
 
+        builder.Services.AddSingleton(IceServerOptions.From(builder.Configuration));
         builder.Services.AddSingleton<CommunityFeedBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CommunityFeedBridge>());
         builder.Services.AddSingleton<IConsultMessageStore>(services => new CatalogConsultMessageStore(services.GetRequiredService<Func<CatalogDbContext>>()));

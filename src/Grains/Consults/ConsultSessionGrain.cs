@@ -58,6 +58,8 @@ internal sealed class ConsultSessionGrain(
         return Task.FromResult(Present());
     }
 
+    public Task<IReadOnlyList<string>> PresentAsync() => Task.FromResult(Present());
+
     public async Task<ConsultMessage> PostAsync(string senderId, string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(senderId);

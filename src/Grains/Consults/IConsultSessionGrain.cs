@@ -19,6 +19,9 @@ public interface IConsultSessionGrain : IGrainWithGuidKey
     /// <summary>Forgets a connection; the user stays present while they have another. Returns who is present.</summary>
     Task<IReadOnlyList<string>> LeaveAsync(string userId, string connectionId);
 
+    /// <summary>Who is present (user ids, sorted).</summary>
+    Task<IReadOnlyList<string>> PresentAsync();
+
     /// <summary>Stores the message under the next sequence number and returns it.</summary>
     Task<ConsultMessage> PostAsync(string senderId, string text);
 

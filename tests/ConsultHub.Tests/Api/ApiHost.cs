@@ -31,6 +31,11 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
     public const string TownB = "b-town";
     public const string Password = "correct horse battery";
 
+    /// <summary>The consult hub's WebRTC settings (coturn-style TURN REST credentials from the secret).</summary>
+    public const string StunUrl = "stun:turn.example.org:3478";
+    public const string TurnUrl = "turn:turn.example.org:3478?transport=udp";
+    public const string TurnSecret = "coturn-static-auth-secret";
+
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "telemed-api-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> tokens = [];
 
@@ -68,6 +73,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Telemed:SiloPort", $"{FreePort()}");
         builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePort()}");
         builder.UseSetting("Telemed:Demo", "false");
+        builder.UseSetting("Telemed:WebRtc:Stun", StunUrl);
+        builder.UseSetting("Telemed:WebRtc:Turn", TurnUrl);
+        builder.UseSetting("Telemed:WebRtc:TurnSecret", TurnSecret);
     }
 
     public async Task InitializeAsync()

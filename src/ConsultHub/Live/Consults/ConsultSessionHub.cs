@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.ConsultHub.Audit;
 using Telemed.ConsultHub.Auth;
+using Telemed.ConsultHub.Live.Calls;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Consults;
 using Telemed.Storage.Accounts;
@@ -21,13 +22,16 @@ namespace Telemed.ConsultHub.Live.Consults;
 /// lost; it may then arrive both in the answer and live, and a client keeps only sequences above the last it has.
 /// </remarks>
 [Authorize]
-public sealed class ConsultSessionHub(IGrainFactory grains, IInstitutionDirectory institutions, UserDirectory users, AuditTrail audit)
+public sealed class ConsultSessionHub(
+    IGrainFactory grains, IInstitutionDirectory institutions, UserDirectory users, AuditTrail audit, IceServerOptions iceServers, TimeProvider clock)
     : Hub<IConsultClient>
 {
     /// <summary>At most this many messages in one answer.</summary>
     public const int HistoryPage = 500;
 
     private const string SessionsItem = "consults";
+
+    private static readonly string[] SignalKinds = ["offer", "answer", "ice-candidate", "renegotiate", "hang-up"];
 
     public async Task<ConsultJoined> Join(Guid caseId, long afterSequence)
     {
@@ -107,6 +111,30 @@ public sealed class ConsultSessionHub(IGrainFactory grains, IInstitutionDirector
         await Session(caseId).InviteAsync(userId, CurrentCaller().UserId);
         await AuditAsync("consult.invite", session, "ok");
         await Clients.User(userId).Invited(new ConsultInvitation(caseId, CurrentCaller().UserId));
+    }
+
+    /// <summary>The STUN/TURN servers for this caller's RTCPeerConnection (TURN credentials short-lived, per user).</summary>
+    public IReadOnlyList<IceServer> IceServers() => iceServers.For(CurrentCaller().UserId, clock.GetUtcNow());
+
+    /// <summary>
+    /// Relays WebRTC signalling (offer, answer, ice-candidate, renegotiate, hang-up) to another participant present in
+    /// the session; for a small group every pair signals. Media never passes through the hub.
+    /// </summary>
+    public async Task Signal(Guid caseId, string toUserId, string kind, string payload)
+    {
+        Require(caseId);
+        if (!SignalKinds.Contains(kind))
+        {
+            throw new HubException($"unknown signal '{kind}': one of {string.Join(", ", SignalKinds)}");
+        }
+
+        string from = CurrentCaller().UserId;
+        if (toUserId == from || !(await Session(caseId).PresentAsync()).Contains(toUserId))
+        {
+            throw new HubException($"{toUserId} is not in the consult on case {caseId}");
+        }
+
+        await Clients.User(toUserId).Signal(new CallSignal(caseId, from, toUserId, kind, payload ?? string.Empty));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -1,3 +1,4 @@
+using Telemed.ConsultHub.Live.Calls;
 using Telemed.Grains.Consults;
 
 namespace Telemed.ConsultHub.Live.Consults;
@@ -17,4 +18,7 @@ public interface IConsultClient
 
     /// <summary>To the invited user's connections (on either hub node): they may now join.</summary>
     Task Invited(ConsultInvitation invitation);
+
+    /// <summary>WebRTC signalling from another participant, addressed to this user.</summary>
+    Task Signal(CallSignal signal);
 }
