@@ -77,6 +77,50 @@ public sealed class CaseEventsHubTests(ApiHost host)
     }
 
     [Fact]
+    public async Task The_township_sees_preliminary_signed_amended_and_cancelled_as_they_happen()
+    {
+        WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
+        await using LiveClient staff = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.TownStaff), Events);
+        using HttpClient staffApi = wf.ClientAs(wf.TownStaff);
+        using HttpClient readerApi = wf.ClientAs(wf.Cardiologist);
+        Guid id = await OpenCaseAsync(staffApi, "PAT-LIVE-REPORT", "Routine");
+        await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned");
+        await SucceedsAsync(readerApi, HttpMethod.Post, $"/api/cases/{id}/accept", null);
+
+        var draft = new { fields = new Dictionary<string, string> { ["Rhythm"] = "sinus rhythm" }, findings = "no ST changes", impression = "normal ECG" };
+        await SucceedsAsync(readerApi, HttpMethod.Put, $"/api/cases/{id}/report", draft, await ReportETagAsync(readerApi, id));
+        Assert.Equal(CaseStatus.Preliminary, (await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "preliminary")).Status);
+        await SucceedsAsync(readerApi, HttpMethod.Post, $"/api/cases/{id}/report/sign", null, await ReportETagAsync(readerApi, id));
+        Assert.Equal(CaseStatus.Signed, (await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "signed")).Status);
+        await SucceedsAsync(readerApi, HttpMethod.Post, $"/api/cases/{id}/report/amend",
+            new { reason = "QTc by hand", fields = new Dictionary<string, string> { ["QTc (ms)"] = "452" } }, await ReportETagAsync(readerApi, id));
+        Assert.Equal(CaseStatus.Amended, (await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "amended")).Status);
+
+        Guid cancelled = await OpenCaseAsync(staffApi, "PAT-LIVE-CANCEL", "Routine");
+        await SucceedsAsync(staffApi, HttpMethod.Post, $"/api/cases/{cancelled}/cancel", new { reason = "sent to the county hospital by ambulance" });
+        Assert.Equal(CaseStatus.Cancelled, (await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == cancelled && e.Change == "cancelled")).Status);
+    }
+
+    private static async Task<string> ReportETagAsync(HttpClient client, Guid id)
+    {
+        using HttpResponseMessage response = await client.GetAsync($"/api/cases/{id}/report");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return response.Headers.ETag?.ToString() ?? throw new Xunit.Sdk.XunitException("no ETag");
+    }
+
+    private static async Task SucceedsAsync(HttpClient client, HttpMethod method, string url, object? body, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = JsonContent.Create(body ?? new { }) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        using HttpResponseMessage response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task A_stat_case_raises_an_urgent_alert_for_its_reader()
     {
         WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
