@@ -4,7 +4,19 @@ namespace Telemed.Grains.Events;
 
 /// <summary>A change the host pushes to browsers: worklists, cases, alerts.</summary>
 [GenerateSerializer, Immutable]
-public abstract record CommunityEvent;
+public abstract record CommunityEvent
+{
+    /// <summary>
+    /// The event's place in its community's feed (1, 2, 3, …), stamped by the feed grain; with <see cref="Epoch"/>
+    /// it is what a reconnecting client passes to <see cref="ICommunityFeedGrain.SinceAsync"/>. 0 before publication.
+    /// </summary>
+    [Id(0)]
+    public long Sequence { get; init; }
+
+    /// <summary>The feed activation that numbered the event: sequences restart when the feed grain is reactivated.</summary>
+    [Id(1)]
+    public Guid Epoch { get; init; }
+}
 
 /// <summary>A reader's worklist gained or lost a case.</summary>
 [GenerateSerializer, Immutable]

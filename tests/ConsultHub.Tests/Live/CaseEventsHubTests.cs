@@ -121,6 +121,49 @@ public sealed class CaseEventsHubTests(ApiHost host)
     }
 
     [Fact]
+    public async Task A_reconnecting_client_gets_the_events_it_missed_in_order_and_only_those_it_may_see()
+    {
+        WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
+        await using LiveClient admin = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.Admin), Events);
+        using HttpClient staffApi = wf.ClientAs(wf.TownStaff);
+        Guid id;
+        CaseEvent lastSeen;
+        await using (LiveClient staff = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.TownStaff), Events))
+        {
+            id = await OpenCaseAsync(staffApi, "PAT-LIVE-MISSED", "Routine");
+            using HttpClient villageApi = wf.ClientAs(wf.VillageDoctor);
+            await OpenCaseAsync(villageApi, "PAT-LIVE-EARLIER", "Routine");
+            lastSeen = await staff.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned");
+            Assert.True(lastSeen.Sequence > 0 && lastSeen.Epoch != Guid.Empty);
+        }
+
+        // While the township is away: the reader accepts its case, and the village clinic opens one of its own.
+        using HttpClient readerApi = wf.ClientAs(wf.Cardiologist);
+        await SucceedsAsync(readerApi, HttpMethod.Post, $"/api/cases/{id}/accept", null);
+        using HttpClient village = wf.ClientAs(wf.VillageDoctor);
+        Guid villageCase = await OpenCaseAsync(village, "PAT-LIVE-VILLAGE", "Routine");
+        await admin.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "accepted");
+        await admin.WaitForAsync<CaseEvent>("Case", e => e.CaseId == villageCase && e.Change == "assigned");
+
+        await using LiveClient back = await LiveClient.ConnectAsync(host, "/hubs/events", wf.TokenOf(wf.TownStaff), Events);
+        MissedEvents missed = await back.Connection.InvokeAsync<MissedEvents>("Missed", lastSeen.Epoch, lastSeen.Sequence);
+        Assert.True(missed.Complete);
+        Assert.Equal(lastSeen.Epoch, missed.Epoch);
+        Assert.Equal("accepted", Assert.Single(missed.Cases).Change);
+        Assert.Equal(id, missed.Cases[0].CaseId);
+        Assert.True(missed.Cases[0].Sequence > lastSeen.Sequence && missed.LastSequence >= missed.Cases[0].Sequence);
+        Assert.Empty(missed.Alerts);
+
+        // The admin, who sees the whole community, gets both cases' events, in feed order.
+        MissedEvents all = await admin.Connection.InvokeAsync<MissedEvents>("Missed", lastSeen.Epoch, lastSeen.Sequence);
+        Assert.Contains(all.Cases, e => e.CaseId == villageCase);
+        Assert.Equal(all.Cases.Select(e => e.Sequence).Order(), all.Cases.Select(e => e.Sequence));
+
+        // A position from another feed activation cannot be resumed: the client must reload.
+        Assert.False((await back.Connection.InvokeAsync<MissedEvents>("Missed", Guid.NewGuid(), 0L)).Complete);
+    }
+
+    [Fact]
     public async Task A_stat_case_raises_an_urgent_alert_for_its_reader()
     {
         WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);

@@ -9,6 +9,7 @@ namespace Telemed.ConsultHub.Live.Events;
 /// <param name="Change">assigned, accepted (status InProgress: reading), preliminary, signed, amended, cancelled,
 /// opened, returned, priority-raised, sla-warning (three quarters of the SLA gone), sla-breached, accept-timed-out, escalated.</param>
 /// <param name="Urgent">A Stat case: clients sound an alert.</param>
+/// <param name="Sequence">The event's place in the community feed of <paramref name="Epoch"/>: pass both to Missed after a reconnect.</param>
 public sealed record CaseEvent(
     Guid CaseId,
     string Change,
@@ -21,4 +22,6 @@ public sealed record CaseEvent(
     DateTimeOffset At,
     DateTimeOffset SlaDueAt,
     bool SlaBreached,
-    bool Urgent);
+    bool Urgent,
+    long Sequence,
+    Guid Epoch);

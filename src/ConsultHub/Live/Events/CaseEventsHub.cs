@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Telemed.ConsultHub.Auth;
+using Telemed.Grains.Events;
 
 namespace Telemed.ConsultHub.Live.Events;
 
@@ -10,7 +11,8 @@ namespace Telemed.ConsultHub.Live.Events;
 /// their community's cases; everyone their own alerts and worklist count. Auditors get nothing: they read the log.
 /// </summary>
 [Authorize]
-public sealed class CaseEventsHub(IInstitutionDirectory institutions, CommunityFeedBridge bridge) : Hub<ICaseEventsClient>
+public sealed class CaseEventsHub(IInstitutionDirectory institutions, CommunityFeedBridge bridge, IGrainFactory grains, TimeProvider clock)
+    : Hub<ICaseEventsClient>
 {
     private const string CommunityItem = "community";
     private const string GroupsItem = "groups";
@@ -61,6 +63,28 @@ public sealed class CaseEventsHub(IInstitutionDirectory institutions, CommunityF
         }
 
         return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>
+    /// After a reconnect: what this connection would have been pushed since the feed position (epoch and sequence of
+    /// the last event it saw), in order, by the same rules as the live pushes.
+    /// </summary>
+    public async Task<MissedEvents> Missed(Guid epoch, long afterSequence)
+    {
+        Caller caller = Caller.From(Context.User!) ?? throw new HubException("not signed in");
+        IReadOnlyList<string> groups = Subscriptions();
+        FeedPage page = await grains.GetGrain<ICommunityFeedGrain>(caller.CommunityId).SinceAsync(epoch, afterSequence);
+        List<CommunityEvent> mine = [.. page.Events
+            .Where(e => CaseEvents.Audience(caller.CommunityId, e).Any(groups.Contains))
+            .OrderBy(e => e.Sequence)];
+        DateTimeOffset now = clock.GetUtcNow();
+        return new MissedEvents(
+            page.Epoch,
+            page.LastSequence,
+            page.Complete,
+            [.. mine.OfType<CaseChanged>().Select(c => CaseEvents.From(c, caller.CommunityId, now))],
+            [.. mine.OfType<AlertRaised>().Select(a => CaseEvents.From(a, now))],
+            [.. mine.OfType<WorklistChanged>().Select(w => CaseEvents.From(w, now))]);
     }
 
     /// <summary>The groups this connection was put in ("user:…", "readers:…", "staff:…:…", "admins:…").</summary>

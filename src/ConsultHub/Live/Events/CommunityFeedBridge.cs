@@ -111,34 +111,23 @@ public sealed partial class CommunityFeedBridge(
 
     private Task ForwardAsync(string communityId, CommunityEvent communityEvent)
     {
-        DateTimeOffset now = clock.GetUtcNow();
-        switch (communityEvent)
+        IReadOnlyList<string> audience = CaseEvents.Audience(communityId, communityEvent);
+        if (audience.Count == 0)
         {
-            case CaseChanged changed:
-                CaseEvent row = CaseEvents.From(changed, communityId, now);
-                List<Task> sends =
-                [
-                    hub.Clients.Group(EventGroups.Readers(communityId)).Case(row),
-                    hub.Clients.Group(EventGroups.Admins(communityId)).Case(row),
-                ];
-                // The requesting institution belongs to the case's own community; the routed community's feed carries
-                // the same event and must not send it to the institution twice.
-                if (row.CommunityId == communityId && row.RequestingInstitutionId.Length > 0)
-                {
-                    sends.Add(hub.Clients.Group(EventGroups.Institution(communityId, row.RequestingInstitutionId)).Case(row));
-                }
-
-                return Task.WhenAll(sends);
-            case AlertRaised alert:
-                var pushed = new AlertEvent(alert.CaseId, alert.Kind.ToString(), alert.Message, alert.Kind is AlertKind.StatCase or AlertKind.NoReaderOnDuty, now);
-                return alert.Recipients.Count > 0
-                    ? hub.Clients.Groups(alert.Recipients.Select(EventGroups.User).ToList()).Alert(pushed)
-                    : Task.WhenAll(hub.Clients.Group(EventGroups.Readers(communityId)).Alert(pushed), hub.Clients.Group(EventGroups.Admins(communityId)).Alert(pushed));
-            case WorklistChanged worklist:
-                return hub.Clients.Group(EventGroups.User(worklist.ReaderId)).Worklist(new WorklistEvent(worklist.ReaderId, worklist.OpenCases, now));
-            default:
-                return Task.CompletedTask;
+            return Task.CompletedTask;
         }
+
+        // The audience's groups never overlap (one role group per connection, user groups only for addressed
+        // alerts), so nobody receives an event twice.
+        ICaseEventsClient clients = hub.Clients.Groups(audience);
+        DateTimeOffset now = clock.GetUtcNow();
+        return communityEvent switch
+        {
+            CaseChanged changed => clients.Case(CaseEvents.From(changed, communityId, now)),
+            AlertRaised alert => clients.Alert(CaseEvents.From(alert, now)),
+            WorklistChanged worklist => clients.Worklist(CaseEvents.From(worklist, now)),
+            _ => Task.CompletedTask,
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "renewing the subscription to community {CommunityId}'s feed failed; retrying at the next period")]
