@@ -78,6 +78,10 @@ public sealed partial class LiveClusterTests(ITestOutputHelper output) : IDispos
                 Assert.Equal(assigned, await staffEvents.WaitForAsync<CaseEvent>("Case", e => e.CaseId == id && e.Change == "assigned"));
                 string reader = assigned.AssignedReaderId!;
                 Assert.Equal("card-wang", reader);
+                // The feed is one grain in the cluster: a position seen through one node resumes on the other.
+                MissedEvents missed = await readerEvents.Connection.InvokeAsync<MissedEvents>("Missed", assigned.Epoch, assigned.Sequence - 1);
+                Assert.True(missed.Complete);
+                Assert.Contains(assigned, missed.Cases);
 
                 await using LiveClient staff = await LiveClient.StartAsync(LiveClient.Build(new Uri(nodeA, "hubs/consult"), staffCookies), consult);
                 await using LiveClient card = await LiveClient.StartAsync(LiveClient.Build(new Uri(nodeB, "hubs/consult"), readerCookies), consult);

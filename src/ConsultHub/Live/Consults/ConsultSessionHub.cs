@@ -20,6 +20,8 @@ namespace Telemed.ConsultHub.Live.Consults;
 /// <remarks>
 /// The connection is added to the session's group before the history is read, so a message posted meanwhile is never
 /// lost; it may then arrive both in the answer and live, and a client keeps only sequences above the last it has.
+/// Pushes of two senders' messages may overtake each other: a client orders by sequence and fills a gap with History
+/// (as telemed consult chat does).
 /// </remarks>
 [Authorize]
 public sealed class ConsultSessionHub(
