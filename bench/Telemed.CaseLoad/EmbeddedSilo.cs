@@ -48,6 +48,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
                     o.ServiceId = "telemed-caseload";
                 })
                 .AddCatalogGrainStorage(TelemedGrains.StorageName, openCatalog)
+                .AddCatalogCaseIndex(openCatalog)
                 .UseCatalogReminders(openCatalog)
                 .AddTelemedGrains())
             .Build();

@@ -40,6 +40,10 @@ internal static class CommandLine
                 return HubCommands.Worklist(args[1..], stdout, stderr);
             case "case":
                 return HubCommands.Case(args[1..], stdout, stderr);
+            case "cases":
+                return HubCommands.Cases(args[1..], stdout, stderr);
+            case "dashboard":
+                return HubCommands.Dashboard(args[1..], stdout, stderr);
             case "report":
                 return HubCommands.Report(args[1..], stdout, stderr);
             case "consult":
@@ -88,6 +92,11 @@ internal static class CommandLine
                                             sign in and print a new bearer token (shown once; keep it in TELEMED_TOKEN)
         worklist [--json] [hub]             the signed-in reader's open cases, Stat first
         case show <case id> [--json] [hub]  one case: status, priority, patient, reader, SLA, ECG flags, history
+        cases list [--status s[,s]] [--priority p] [--kind k] [--institution i] [--reader r] [--patient p]
+                   [--from t] [--to t] [--mine] [--limit n] [--offset n] [--json] [hub]
+                                            the cases you may see, newest first: status, priority, institution, reader, SLA
+        dashboard [--from t] [--to t] [--institution i] [--json] [hub]
+                                            volumes, turnaround (median/p90 minutes) and SLA compliance per institution
         report sign <case id> [hub]         sign the case's current report draft (the version just read, If-Match)
         consult chat <case id> [hub]        chat in the case's consult session: history, then live; typed lines are sent
         [hub] = [--hub <url>] [--token <t>]  defaults: TELEMED_HUB or http://127.0.0.1:5080, TELEMED_TOKEN

@@ -3,7 +3,7 @@ namespace Telemed.Cli;
 /// <summary>Minimal argument parsing: <c>--name value</c> pairs, <c>--flag</c> switches, and positional words.</summary>
 internal sealed class Options
 {
-    private static readonly HashSet<string> Switches = ["--json", "--errors", "--force", "--realtime", "--tls"];
+    private static readonly HashSet<string> Switches = ["--json", "--errors", "--force", "--realtime", "--tls", "--mine"];
     private readonly Dictionary<string, string?> _named = new(StringComparer.Ordinal);
 
     public List<string> Positional { get; } = [];

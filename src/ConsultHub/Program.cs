@@ -36,6 +36,7 @@ await using (CatalogDbContext catalog = openCatalog())
 builder.UseOrleans(silo => silo
     .UseTelemedClustering(hub)
     .AddCatalogGrainStorage(TelemedGrains.StorageName, openCatalog)
+    .AddCatalogCaseIndex(openCatalog)
     .UseCatalogReminders(openCatalog)
     .AddTelemedGrains()
     .UseTelemedCaseTimers(hub));

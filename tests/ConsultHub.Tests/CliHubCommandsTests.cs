@@ -7,8 +7,9 @@ using Xunit;
 namespace Telemed.ConsultHub.Tests;
 
 /// <summary>
-/// <c>telemed login</c>, <c>worklist</c> and <c>case show</c> against the demo hub as its own process: a cardiologist
-/// signs in with the password from demo-credentials.txt, gets a token and reads the sample ECG cases the seed opened.
+/// <c>telemed login</c>, <c>worklist</c>, <c>case show</c>, <c>cases list</c> and <c>dashboard</c> against the demo hub as
+/// its own process: a cardiologist signs in with the password from demo-credentials.txt, gets a token and reads the
+/// sample ECG cases the seed opened.
 /// </summary>
 public sealed partial class CliHubCommandsTests : IDisposable
 {
@@ -27,6 +28,12 @@ public sealed partial class CliHubCommandsTests : IDisposable
 
     [GeneratedRegex(@"^(?<case>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(?<priority>\S+)\s+(?<kind>\S+)", RegexOptions.Multiline)]
     private static partial Regex WorklistRow();
+
+    [GeneratedRegex(@"^(?<case>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(?<status>\S+)\s+(?<priority>\S+)\s+(?<kind>\S+)\s+(?<institution>\S+)\s+(?<reader>\S+)", RegexOptions.Multiline)]
+    private static partial Regex CaseListRow();
+
+    [GeneratedRegex(@"^all\s+(?<cases>\d+)\s+(?<signed>\d+)\s", RegexOptions.Multiline)]
+    private static partial Regex DashboardAllRow();
 
     [Fact]
     public async Task A_cardiologist_logs_in_lists_the_worklist_shows_a_case_and_signs_its_report()
@@ -62,6 +69,16 @@ public sealed partial class CliHubCommandsTests : IDisposable
         Assert.Contains("reader    card-wang", shown, StringComparison.Ordinal);
         Assert.Contains("history", shown, StringComparison.Ordinal);
 
+        // The same case in the list of the cases card-wang may see, as assigned to them.
+        (code, string listed, error) = Run("cases", "list", "--status", "Assigned,InProgress", "--mine", "--limit", "500", "--hub", url, "--token", token);
+        Assert.True(code == 0, error);
+        Match listedRow = Assert.Single(CaseListRow().Matches(listed), m => m.Groups["case"].Value == caseId);
+        Assert.Equal(("Assigned", "card-wang"), (listedRow.Groups["status"].Value, listedRow.Groups["reader"].Value));
+        Assert.Matches(@"(?m)^1–\d+ of \d+ case\(s\)\r?$", listed);
+        (code, _, error) = Run("cases", "list", "--priority", "Asap", "--hub", url, "--token", token);
+        Assert.Equal(1, code);
+        Assert.Contains("400", error, StringComparison.Ordinal);
+
         // The reader accepts and drafts through the API; the CLI signs the draft it reads (If-Match on its ETag).
         using (var api = new HttpClient { BaseAddress = new Uri(url) })
         {
@@ -83,6 +100,18 @@ public sealed partial class CliHubCommandsTests : IDisposable
         (code, _, error) = Run("report", "sign", caseId, "--hub", url, "--token", token);
         Assert.Equal(1, code);
         Assert.Contains("409", error, StringComparison.Ordinal);
+
+        // Signed now: listed as such, and counted in the community's dashboard.
+        (code, listed, error) = Run("cases", "list", "--status", "Signed", "--hub", url, "--token", token);
+        Assert.True(code == 0, error);
+        Assert.Equal("Signed", Assert.Single(CaseListRow().Matches(listed), m => m.Groups["case"].Value == caseId).Groups["status"].Value);
+        (code, string dashboard, error) = Run("dashboard", "--hub", url, "--token", token);
+        Assert.True(code == 0, error);
+        Match all = DashboardAllRow().Match(dashboard);
+        Assert.True(all.Success, dashboard);
+        Assert.True(int.Parse(all.Groups["signed"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, dashboard);
+        Assert.True(int.Parse(all.Groups["cases"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, dashboard);
+        Assert.Contains("Stat in SLA", dashboard, StringComparison.Ordinal);
 
         (code, _, error) = Run("worklist", "--hub", url, "--token", "tm_not-a-real-token");
         Assert.Equal(1, code);

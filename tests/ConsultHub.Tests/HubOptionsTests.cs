@@ -53,6 +53,18 @@ public sealed class HubOptionsTests
         Assert.Contains("Telemed:Cluster:Postgres", noPostgres.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_sign_in_limit_defaults_to_ten_a_minute_and_is_configurable()
+    {
+        HubOptions defaults = Parse("--data", "/tmp/telemed-a");
+        Assert.Equal((10, TimeSpan.FromMinutes(1)), (defaults.SignInPermitLimit, defaults.SignInWindow));
+
+        HubOptions set = Parse("--Telemed:SignInPermitLimit", "3", "--Telemed:SignInWindow", "00:05:00");
+        Assert.Equal((3, TimeSpan.FromMinutes(5)), (set.SignInPermitLimit, set.SignInWindow));
+        Assert.Throws<InvalidOperationException>(() => Parse("--Telemed:SignInPermitLimit", "many"));
+        Assert.Throws<InvalidOperationException>(() => Parse("--Telemed:SignInWindow", "-00:01:00"));
+    }
+
     private static HubOptions Parse(params string[] args) => HubOptions.From(new ConfigurationBuilder()
         .AddCommandLine(HubOptions.NormalizeArguments(args), HubOptions.CommandLineSwitches.ToDictionary())
         .Build());

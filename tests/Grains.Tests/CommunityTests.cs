@@ -41,4 +41,53 @@ public sealed class CommunityTests : SiloTest
         Assert.Equal(new EscalationContacts(null, null), await community.GetEscalationContactsAsync(Specialty.Radiology, null));
         await Assert.ThrowsAsync<ArgumentException>(() => community.SetRosterAsync([new DutyShift("stranger", Specialty.Cardiology, now, now.AddHours(1), DutyRole.Primary)]));
     }
+
+    [Fact]
+    public async Task Admin_changes_name_the_revision_they_were_made_against()
+    {
+        await County.DefineAsync(Grains);
+        ICommunityGrain community = Grains.GetGrain<ICommunityGrain>(County.Id);
+
+        Revised<CommunitySettings> settings = await community.GetRevisedSettingsAsync();
+        int next = await community.ReviseSettingsAsync(settings.Value with { UrgentSla = TimeSpan.FromMinutes(20) }, settings.Revision);
+        Assert.Equal(settings.Revision + 1, next);
+        // The exception types cross the grain boundary: the API tells 412 from 409 from 400 by them.
+        await Assert.ThrowsAsync<RevisionMismatchException>(() => community.ReviseSettingsAsync(settings.Value, settings.Revision));
+        await Assert.ThrowsAsync<ArgumentException>(() => community.ReviseSettingsAsync(settings.Value with { StatSla = TimeSpan.FromHours(1) }, next));
+        await Assert.ThrowsAsync<ArgumentException>(() => community.ReviseSettingsAsync(settings.Value with { UpperLevelCommunityId = County.Id }, next));
+        Assert.Equal(TimeSpan.FromMinutes(20), (await community.GetSettingsAsync()).UrgentSla);
+
+        Revised<IReadOnlyList<DutyShift>> roster = await community.GetRosterAsync();
+        DateTimeOffset now = Time.GetUtcNow();
+        await Assert.ThrowsAsync<ArgumentException>(() => community.ReviseRosterAsync([new DutyShift("card-a", Specialty.Radiology, now, now.AddHours(1), DutyRole.Primary)], roster.Revision));
+        int rosterRevision = await community.ReviseRosterAsync([new DutyShift("card-a", Specialty.Cardiology, now, now.AddHours(1), DutyRole.Primary)], roster.Revision);
+        await Assert.ThrowsAsync<RevisionMismatchException>(() => community.ReviseRosterAsync([], roster.Revision));
+        Assert.Equal(rosterRevision, (await community.GetRosterAsync()).Revision);
+        Assert.Single((await community.GetRosterAsync()).Value);
+
+        Revised<Institution> village = (await community.GetInstitutionAsync(County.Village))!;
+        int renamed = await community.RenameInstitutionAsync(County.Village, "New name", village.Revision);
+        await Assert.ThrowsAsync<RevisionMismatchException>(() => community.RenameInstitutionAsync(County.Village, "Lost", village.Revision));
+        Assert.Equal(new Revised<Institution>(village.Value with { Name = "New name" }, renamed), await community.GetInstitutionAsync(County.Village));
+        Assert.Equal("New name", (await Grains.GetGrain<IInstitutionGrain>(County.Village).GetAsync())!.Institution.Name);
+        Assert.Null(await community.GetInstitutionAsync("missing"));
+    }
+
+    [Fact]
+    public async Task An_institution_id_belongs_to_one_community()
+    {
+        await County.DefineAsync(Grains);
+        ICommunityGrain community = Grains.GetGrain<ICommunityGrain>(County.Id);
+        await community.AddInstitutionAsync(new Institution("clinic-2", "Clinic 2", InstitutionLevel.Village, County.TownshipA));
+        await Assert.ThrowsAsync<DefinitionConflictException>(() => community.AddInstitutionAsync(new Institution("clinic-2", "Again", InstitutionLevel.Village, County.TownshipA)));
+        await Assert.ThrowsAsync<ArgumentException>(() => community.AddInstitutionAsync(new Institution("top", "Top", InstitutionLevel.County, null)));
+
+        ICommunityGrain other = Grains.GetGrain<ICommunityGrain>("other-" + County.Id);
+        await other.DefineInstitutionAsync(new Institution("other-county", "Other", InstitutionLevel.County, null));
+        await Assert.ThrowsAsync<DefinitionConflictException>(() => other.AddInstitutionAsync(new Institution("clinic-2", "Stolen", InstitutionLevel.Village, "other-county")));
+        // Defined directly, the id is refused by the institution's registration before the other community records it.
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => other.DefineInstitutionAsync(new Institution("clinic-2", "Stolen", InstitutionLevel.Village, "other-county")));
+        Assert.DoesNotContain("clinic-2", (await other.GetInstitutionsAsync()).Select(i => i.Id));
+        Assert.Equal(County.Id, (await Grains.GetGrain<IInstitutionGrain>("clinic-2").GetAsync())!.CommunityId);
+    }
 }

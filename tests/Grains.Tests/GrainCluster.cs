@@ -39,6 +39,7 @@ internal sealed class GrainCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCatalogGrainStorage(TelemedGrains.StorageName, open)
+                .AddCatalogCaseIndex(open)
                 .UseCatalogReminders(open)
                 .AddTelemedGrains(timers => timers.CheckPeriod = TimeSpan.FromSeconds(1), clock: time);
             silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

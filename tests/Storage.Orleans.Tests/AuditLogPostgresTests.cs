@@ -79,4 +79,37 @@ public sealed class AuditLogPostgresTests(PostgresServer server) : IClassFixture
         Assert.False(result.Intact);
         Assert.Equal(6, result.FirstBrokenSequence);
     }
+
+    [PostgresFact]
+    public async Task Deleting_the_newest_entries_behind_the_triggers_is_found_through_the_head_which_refuses_to_move_back()
+    {
+        Func<CatalogDbContext> open = await server.CreateCatalogAsync();
+        using var log = new AuditLog(open);
+        for (int i = 1; i <= 10; i++)
+        {
+            await log.AppendAsync(Event(i));
+        }
+
+        Assert.True((await log.VerifyAsync()).Intact);
+        await using CatalogDbContext context = open();
+        await using var connection = new NpgsqlConnection(context.Database.GetConnectionString()!);
+        await connection.OpenAsync();
+        foreach (string sql in new[] { "UPDATE audit_head SET \"Sequence\" = 7", "DELETE FROM audit_head", "TRUNCATE audit_head" })
+        {
+            await using NpgsqlCommand command = new(sql, connection);
+            PostgresException refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("only moves forward", refused.MessageText, StringComparison.Ordinal);
+        }
+
+        await using (NpgsqlCommand cut = new("DROP TRIGGER audit_entries_no_change ON audit_entries; DELETE FROM audit_entries WHERE \"Sequence\" > 7", connection))
+        {
+            Assert.Equal(3, await cut.ExecuteNonQueryAsync());
+        }
+
+        AuditVerification result = await log.VerifyAsync();
+        Assert.False(result.Intact);
+        Assert.Equal(8, result.FirstBrokenSequence);
+        Assert.Equal(7, result.EntriesChecked);
+        Assert.Contains("entries 8–10 are missing", result.Problem, StringComparison.Ordinal);
+    }
 }

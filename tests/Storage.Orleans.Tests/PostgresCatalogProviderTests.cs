@@ -32,6 +32,12 @@ public sealed class PostgresCatalogProviderTests(PostgresServer server) : IClass
     }
 
     [PostgresFact]
+    public async Task CaseIndex_An_entry_reads_back_and_only_a_newer_revision_replaces_it() => await CaseIndexScenarios.An_entry_reads_back_and_only_a_newer_revision_replaces_it(await server.CreateCatalogAsync());
+
+    [PostgresFact]
+    public async Task GrainStorage_Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest() => await GrainStorageScenarios.Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest(await server.CreateCatalogAsync());
+
+    [PostgresFact]
     public async Task GrainStorage_Missing_state_reads_as_a_new_object_without_etag() => await GrainStorageScenarios.Missing_state_reads_as_a_new_object_without_etag(await server.CreateCatalogAsync());
 
     [PostgresFact]

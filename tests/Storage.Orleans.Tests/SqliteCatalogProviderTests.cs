@@ -24,6 +24,12 @@ public sealed class SqliteCatalogProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task CaseIndex_An_entry_reads_back_and_only_a_newer_revision_replaces_it() => await CaseIndexScenarios.An_entry_reads_back_and_only_a_newer_revision_replaces_it(await Catalog());
+
+    [Fact]
+    public async Task GrainStorage_Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest() => await GrainStorageScenarios.Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest(await Catalog());
+
+    [Fact]
     public async Task GrainStorage_Missing_state_reads_as_a_new_object_without_etag() => await GrainStorageScenarios.Missing_state_reads_as_a_new_object_without_etag(await Catalog());
 
     [Fact]

@@ -37,7 +37,8 @@ public sealed class AuditLogTests : IDisposable
         using var connection = new SqliteConnection(CatalogDatabase.SqliteConnectionString(databasePath));
         connection.Open();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete; " + sql;
+        command.CommandText = "DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete; "
+            + "DROP TRIGGER IF EXISTS audit_head_forward_only; DROP TRIGGER IF EXISTS audit_head_no_delete; " + sql;
         command.ExecuteNonQuery();
     }
 
@@ -105,6 +106,98 @@ public sealed class AuditLogTests : IDisposable
         Assert.False(result.Intact, what);
         Assert.Equal(firstBroken, result.FirstBrokenSequence);
         Assert.Contains($"entry {firstBroken}", result.Problem, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, long> TailTampering => new()
+    {
+        // what was done, the SQL, the first entry verification must name
+        { "newest entry deleted", "DELETE FROM audit_entries WHERE Sequence = 15", 15 },
+        { "newest five deleted", "DELETE FROM audit_entries WHERE Sequence > 10", 11 },
+        { "everything deleted", "DELETE FROM audit_entries", 1 },
+        { "head deleted with the tail", "DELETE FROM audit_entries WHERE Sequence > 10; DELETE FROM audit_head", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TailTampering))]
+    public async Task A_cut_off_or_replaced_tail_is_found_through_the_head(string what, string sql, long firstBroken)
+    {
+        using AuditLog log = await OpenAsync();
+        for (int i = 1; i <= 15; i++)
+        {
+            await log.AppendAsync(Event(i));
+        }
+
+        Assert.True((await log.VerifyAsync()).Intact);
+        Tamper(sql);
+        AuditVerification result = await log.VerifyAsync();
+        Assert.False(result.Intact, what);
+        Assert.Equal(firstBroken, result.FirstBrokenSequence);
+        Assert.False(string.IsNullOrEmpty(result.Problem));
+    }
+
+    [Fact]
+    public async Task The_newest_entry_rewritten_with_a_recomputed_hash_does_not_match_the_head()
+    {
+        using AuditLog log = await OpenAsync();
+        for (int i = 1; i <= 6; i++)
+        {
+            await log.AppendAsync(Event(i));
+        }
+
+        // No later entry names its hash, so only the head can tell.
+        AuditEntry six = Assert.Single(await log.QueryAsync(new AuditQuery("county-a")), e => e.Sequence == 6);
+        six.Outcome = "denied";
+        string forged = AuditChain.ComputeHash(six.PreviousHash, six);
+        Tamper($"UPDATE audit_entries SET Outcome = 'denied', Hash = '{forged}' WHERE Sequence = 6");
+        AuditVerification result = await log.VerifyAsync();
+        Assert.False(result.Intact);
+        Assert.Equal(6, result.FirstBrokenSequence);
+        Assert.Contains("head", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_cut_the_next_append_chains_to_the_head_so_the_gap_stays_visible()
+    {
+        using AuditLog log = await OpenAsync();
+        for (int i = 1; i <= 8; i++)
+        {
+            await log.AppendAsync(Event(i));
+        }
+
+        Tamper("DELETE FROM audit_entries WHERE Sequence > 5");
+        AuditVerification cut = await log.VerifyAsync();
+        Assert.Equal(6, cut.FirstBrokenSequence);
+        Assert.Contains("entries 6–8 are missing", cut.Problem, StringComparison.Ordinal);
+
+        // The hub keeps writing: the new entry is number 9 and chains to entry 8's hash, not onto the shortened chain.
+        AuditEntry next = await log.AppendAsync(Event(9));
+        Assert.Equal(9, next.Sequence);
+        AuditVerification after = await log.VerifyAsync();
+        Assert.False(after.Intact);
+        Assert.Equal(6, after.FirstBrokenSequence);
+        Assert.Equal("entry 6 is missing (the next entry is 9)", after.Problem);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_moving_the_head_back_or_deleting_it()
+    {
+        using AuditLog log = await OpenAsync();
+        for (int i = 1; i <= 3; i++)
+        {
+            await log.AppendAsync(Event(i));
+        }
+
+        using var connection = new SqliteConnection(CatalogDatabase.SqliteConnectionString(databasePath));
+        connection.Open();
+        foreach (string sql in new[] { "UPDATE audit_head SET Sequence = 2", "DELETE FROM audit_head", "INSERT INTO audit_head (Id, Sequence, Hash) VALUES (2, 9, 'x')" })
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = sql;
+            Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
+        }
+
+        Assert.True((await log.VerifyAsync()).Intact);
+        Assert.Equal(3, (await log.VerifyAsync()).EntriesChecked);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal static class AuditEndpoints
     {
         RouteGroupBuilder audit = api.MapGroup("/audit").WithTags("Audit");
         audit.MapGet("/", QueryAsync).WithSummary("The caller's community's audit entries, newest first; filters: user, patient, from, to, limit");
-        audit.MapGet("/verify", VerifyAsync).WithSummary("Walks the whole hash chain and names the first entry that does not fit");
+        audit.MapGet("/verify", VerifyAsync).WithSummary("Walks the whole hash chain up to the audit head and names the first entry that does not fit, including newest entries deleted from the end");
     }
 
     private static async Task<IResult> QueryAsync(string? user, string? patient, DateTimeOffset? from, DateTimeOffset? to, int? limit,

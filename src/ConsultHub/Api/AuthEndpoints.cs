@@ -11,8 +11,8 @@ internal static class AuthEndpoints
     public static void MapAuth(this IEndpointRouteBuilder api)
     {
         RouteGroupBuilder auth = api.MapGroup("/auth").WithTags("Sign-in");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous()
-            .WithSummary("Checks the password and sets the HttpOnly, SameSite=Strict session cookie");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+            .WithSummary("Checks the password and sets the HttpOnly, SameSite=Strict session cookie; attempts per remote address are limited (429 with Retry-After)");
         auth.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(TelemedAuth.CookieScheme);

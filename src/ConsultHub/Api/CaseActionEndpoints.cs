@@ -17,10 +17,10 @@ internal static class CaseActionEndpoints
 
     public static void MapCaseActions(this RouteGroupBuilder cases)
     {
-        cases.MapPost("/{id:guid}/accept", AcceptAsync).WithSummary("The assigned reader accepts the case (audited)");
+        cases.MapPost("/{id:guid}/accept", AcceptAsync).WithSummary("The assigned reader accepts the case; optional If-Match on the case's ETag (412 when stale; audited)");
         cases.MapPost("/{id:guid}/reassign", ReassignAsync)
-            .WithSummary("Moves an assigned, not yet accepted case to the named on-duty reader, or to the one routing picks (the assigned reader or an admin; audited)");
-        cases.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancels an open case (the requesting institution's staff or an admin; audited)");
+            .WithSummary("Moves an assigned, not yet accepted case to the named on-duty reader, or to the one routing picks (the assigned reader or an admin; optional If-Match, 412 when stale; audited)");
+        cases.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancels an open case (the requesting institution's staff or an admin; optional If-Match, 412 when stale; audited)");
     }
 
     private static Task<IResult> AcceptAsync(Guid id, HttpContext http, IGrainFactory grains, AuditTrail audit) =>
@@ -31,6 +31,11 @@ internal static class CaseActionEndpoints
             if (view is null)
             {
                 return refusal!;
+            }
+
+            if (await StaleAsync(http, audit, "case.accept", view) is { } stale)
+            {
+                return stale;
             }
 
             ICaseGrain grain = grains.GetGrain<ICaseGrain>(id);
@@ -45,7 +50,7 @@ internal static class CaseActionEndpoints
                 await audit.RecordAsync(http, "case.accept", CaseAccess.Resource(id), view.PatientId, outcome);
             }
 
-            return Results.Ok(await grain.GetAsync());
+            return Changed(http, await grain.GetAsync());
         });
 
     /// <summary>
@@ -62,6 +67,11 @@ internal static class CaseActionEndpoints
             if (view is null)
             {
                 return refusal!;
+            }
+
+            if (await StaleAsync(http, audit, "case.reassign", view) is { } stale)
+            {
+                return stale;
             }
 
             if (Reason(new ReasonRequest(request?.Reason)) is not { } reason)
@@ -105,6 +115,11 @@ internal static class CaseActionEndpoints
                 return refusal!;
             }
 
+            if (await StaleAsync(http, audit, "case.cancel", view) is { } stale)
+            {
+                return stale;
+            }
+
             if (Reason(request) is not { } reason)
             {
                 await audit.RecordAsync(http, "case.cancel", CaseAccess.Resource(id), view.PatientId, "invalid");
@@ -123,8 +138,27 @@ internal static class CaseActionEndpoints
                 await audit.RecordAsync(http, "case.cancel", CaseAccess.Resource(id), view.PatientId, outcome);
             }
 
-            return Results.Ok(await grain.GetAsync());
+            return Changed(http, await grain.GetAsync());
         });
+
+    /// <summary>The 412 for an If-Match that names an older revision of the case (audited as "stale"), or null.</summary>
+    private static async Task<IResult?> StaleAsync(HttpContext http, AuditTrail audit, string action, CaseView view)
+    {
+        if (CaseETag.Precondition(http.Request, view) is not { } stale)
+        {
+            return null;
+        }
+
+        await audit.RecordAsync(http, action, CaseAccess.Resource(view.CaseId), view.PatientId, "stale");
+        return stale;
+    }
+
+    /// <summary>The case after the step, with the tag to make the next one against.</summary>
+    private static IResult Changed(HttpContext http, CaseView view)
+    {
+        http.Response.Headers.ETag = CaseETag.Of(view);
+        return Results.Ok(view);
+    }
 
     private static string? Reason(ReasonRequest? request) =>
         request?.Reason is { } r && !string.IsNullOrWhiteSpace(r) && r.Length <= MaxReasonLength ? r.Trim() : null;

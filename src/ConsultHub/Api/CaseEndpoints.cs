@@ -4,6 +4,7 @@ using Telemed.ConsultHub.Auth;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
 using Telemed.Storage.Catalog;
+using Telemed.Storage.Patients;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -16,7 +17,8 @@ internal static class CaseEndpoints
     {
         RouteGroupBuilder cases = api.MapGroup("/cases").WithTags("Cases");
         cases.MapPost("/", OpenAsync).WithSummary("Opens a read or consultation request for the caller's institution (staff; audited)");
-        cases.MapGet("/{id:guid}", GetAsync).WithSummary("One case with its history (audited)");
+        cases.MapGet("/{id:guid}", GetAsync).WithSummary("One case with its history; the ETag (the history's length) is what accept, reassign and cancel may name in If-Match (audited)");
+        cases.MapCaseList();
         cases.MapCaseActions();
     }
 
@@ -29,6 +31,7 @@ internal static class CaseEndpoints
         }
 
         await audit.RecordAsync(http, "case.read", CaseAccess.Resource(id), view.PatientId, "ok");
+        http.Response.Headers.ETag = CaseETag.Of(view);
         return Results.Ok(view);
     }
 
@@ -36,7 +39,7 @@ internal static class CaseEndpoints
     /// Village doctors and township staff ask for a read for their own institution; the case goes to routing like an
     /// ingested one (CaseGrain.OpenAsync), so it reaches an on-duty reader of the specialty by the same rules.
     /// </summary>
-    private static async Task<IResult> OpenAsync(OpenCaseRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit, Func<CatalogDbContext> openCatalog)
+    private static async Task<IResult> OpenAsync(OpenCaseRequest request, HttpContext http, IGrainFactory grains, AuditTrail audit, Func<CatalogDbContext> openCatalog, PatientDirectory patients)
     {
         AccessScope scope = http.Scope();
         string institution = scope.Caller.InstitutionId;
@@ -72,6 +75,13 @@ internal static class CaseEndpoints
         {
             errors["patientId"] = ["the patient the case is about"];
         }
+        else if (PatientDirectory.IsCommunityPatientId(request.PatientId.Trim())
+            && !await patients.ExistsAsync(request.PatientId.Trim(), scope.Caller.CommunityId, http.RequestAborted))
+        {
+            // A community-wide id must name a patient of the caller's community; anything else is the institution's
+            // own (local) patient id, as devices send it.
+            errors["patientId"] = [$"{request.PatientId.Trim()} is not a patient of community {scope.Caller.CommunityId}"];
+        }
 
         string[] studies = [.. (request.StudyInstanceUids ?? []).Distinct(StringComparer.Ordinal)];
         if (studies.Length > 0)
@@ -98,6 +108,7 @@ internal static class CaseEndpoints
             scope.Caller.CommunityId, request.Kind!.Value, request.Priority!.Value, request.Question!.Trim(), institution,
             scope.Caller.UserId, request.PatientId!.Trim(), studies, request.Specialty));
         await audit.RecordAsync(http, "case.open", CaseAccess.Resource(id), view.PatientId, "ok");
+        http.Response.Headers.ETag = CaseETag.Of(view);
         return Results.Created($"/api/cases/{id}", view);
     }
 }

@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.Storage.Cases;
+using Telemed.Storage.Catalog;
+using Telemed.Storage.Patients;
 
 namespace Telemed.ConsultHub.Api;
 
@@ -17,6 +20,9 @@ public static class TelemedApi
         builder.AddTelemedAuth(hub);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
+        builder.Services.AddSingleton(s => new PatientDirectory(s.GetRequiredService<Func<CatalogDbContext>>(), s.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<ReferralProjection>();
         return builder;
     }
 
@@ -26,6 +32,7 @@ public static class TelemedApi
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference();
 
@@ -39,6 +46,12 @@ public static class TelemedApi
         api.MapWorklist();
         api.MapStudies();
         api.MapAudit();
+        api.MapDevices();
+        api.MapCommunities();
+        api.MapReaders();
+        api.MapDashboard();
+        api.MapPatients();
+        api.MapReferrals();
         return app;
     }
 }

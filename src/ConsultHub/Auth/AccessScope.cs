@@ -57,6 +57,16 @@ public sealed class AccessScope(Caller caller, IInstitutionDirectory institution
     /// <summary>May the caller make a user at this institution (an admin, within their community)?</summary>
     public async Task<bool> CanManageInstitutionAsync(string institutionId) => IsAdmin && await InOwnCommunityAsync(institutionId);
 
+    /// <summary>May the caller read the community's SLA settings and duty roster (its admins, readers and auditors)?</summary>
+    public bool CanReadCommunitySettings(string communityId) => (IsAdmin || IsReader || IsAuditor) && communityId == Caller.CommunityId;
+
+    /// <summary>May the caller see the community's readers and their load (its admins and readers)?</summary>
+    public bool CanSeeReaders(string communityId) => (IsAdmin || IsReader) && communityId == Caller.CommunityId;
+
+    /// <summary>May the caller start or end this reader's duty: the reader themself, or their community's admin?</summary>
+    public bool CanSetDutyOf(string readerId, string readerCommunityId) =>
+        readerCommunityId == Caller.CommunityId && ((IsReader && readerId == Caller.UserId) || IsAdmin);
+
     public bool CanReadAudit(string communityId) => IsAuditor && communityId == Caller.CommunityId;
 
     /// <summary>Tokens for oneself, or for a user of one's community when admin.</summary>

@@ -60,6 +60,7 @@ public static class TelemedAuth
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(BearerScheme, null);
         services.AddAuthorization();
+        services.AddSignInRateLimit(hub);
         return builder;
     }
 

@@ -46,7 +46,7 @@ public sealed class UserDirectory(Func<CatalogDbContext> openCatalog, LockoutPol
                 outcome = SignInOutcome.LockedOut;
             }
 
-            await catalog.SaveChangesAsync(cancellationToken);
+            await SaveSignInAsync(catalog, cancellationToken);
             return (outcome, user);
         }
 
@@ -57,8 +57,22 @@ public sealed class UserDirectory(Func<CatalogDbContext> openCatalog, LockoutPol
             user.PasswordHash = Hasher.HashPassword(user, password);
         }
 
-        await catalog.SaveChangesAsync(cancellationToken);
-        return (SignInOutcome.Succeeded, user);
+        // An admin's change (disable, new password) saved in between wins: this sign-in is refused and may be retried.
+        return await SaveSignInAsync(catalog, cancellationToken) ? (SignInOutcome.Succeeded, user) : (SignInOutcome.Failed, user);
+    }
+
+    /// <summary>Saves sign-in bookkeeping; false when the account changed since it was read (its version moved on).</summary>
+    private static async Task<bool> SaveSignInAsync(CatalogDbContext catalog, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     public async Task<UserAccount?> FindAsync(string userId, CancellationToken cancellationToken = default)
@@ -110,6 +124,54 @@ public sealed class UserDirectory(Func<CatalogDbContext> openCatalog, LockoutPol
         {
             return false; // created concurrently under the same id
         }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the account and advances its version, provided it is still at
+    /// <paramref name="expectedVersion"/> (null: any) when saved: the version is a concurrency token, so a change made
+    /// in between is <see cref="UserChangeOutcome.Stale"/> rather than overwritten. Returns the account as saved.
+    /// </summary>
+    public async Task<(UserChangeOutcome Outcome, UserAccount? User)> ChangeAsync(string userId, int? expectedVersion, Action<UserAccount> change,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using CatalogDbContext catalog = openCatalog();
+        UserAccount? user = await catalog.Users.FindAsync([userId], cancellationToken);
+        if (user is null)
+        {
+            return (UserChangeOutcome.NotFound, null);
+        }
+
+        if (expectedVersion is { } expected)
+        {
+            if (user.Version != expected)
+            {
+                return (UserChangeOutcome.Stale, user);
+            }
+
+            catalog.Entry(user).Property(u => u.Version).OriginalValue = expected;
+        }
+
+        change(user);
+        user.Version++;
+        try
+        {
+            await catalog.SaveChangesAsync(cancellationToken);
+            return (UserChangeOutcome.Changed, user);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (UserChangeOutcome.Stale, await FindAsync(userId, CancellationToken.None));
+        }
+    }
+
+    /// <summary>Sets a new password (the caller has checked it against <see cref="PasswordPolicy"/>) and lifts a lockout.</summary>
+    public static void SetPassword(UserAccount user, string password)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        user.PasswordHash = Hasher.HashPassword(user, password);
+        user.FailedSignIns = 0;
+        user.LockedOutUntil = null;
     }
 
     /// <summary>Makes a token for the user and returns it: the only time the token itself exists outside its owner.</summary>

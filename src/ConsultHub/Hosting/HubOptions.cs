@@ -59,6 +59,16 @@ public sealed record HubOptions
     /// <summary>How often an open case wakes to check its accept and SLA deadlines (and resubmit itself to routing).</summary>
     public TimeSpan CaseCheckPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Sign-in attempts (POST /api/auth/login) one remote address may make per <see cref="SignInWindow"/>; more are
+    /// refused with 429 before the password is checked. Lockout stops guessing one account's password; this stops one
+    /// address from trying many accounts (password spraying) and from keeping accounts locked. 0 turns it off.
+    /// Section keys Telemed:SignInPermitLimit and Telemed:SignInWindow.
+    /// </summary>
+    public int SignInPermitLimit { get; init; } = 10;
+
+    public TimeSpan SignInWindow { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Set in the cluster profile (<c>--cluster</c>): Redis membership, PostgreSQL catalog; null when embedded.</summary>
     public ClusterProfile? Cluster { get; init; }
 
@@ -120,6 +130,8 @@ public sealed record HubOptions
             DataDirectory = data,
             BlobRoot = Path.GetFullPath(section["BlobRoot"] ?? data),
             CaseCheckPeriod = Duration(section, "CaseCheckPeriod", defaults.CaseCheckPeriod),
+            SignInPermitLimit = Int(section, "SignInPermitLimit", defaults.SignInPermitLimit),
+            SignInWindow = Duration(section, "SignInWindow", defaults.SignInWindow),
             Cluster = ClusterProfile.From(section.GetSection("Cluster")),
             Http = section["Http"] ?? defaults.Http,
             DicomPort = Int(section, "DicomPort", defaults.DicomPort),

@@ -26,6 +26,12 @@ public sealed record GatewayOptions
     /// <summary>Idle timeout of a DICOM association before it is aborted.</summary>
     public TimeSpan DicomIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often the device registry is re-read from the catalog. The hub reloads it at once after an admin's change;
+    /// this covers the other processes of a cluster, which share the catalog but not the change. Zero: never.
+    /// </summary>
+    public TimeSpan DeviceRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Retries of "ingested" events the sink did not take.</summary>
     public Ingest.IngestDispatchOptions IngestDispatch { get; init; } = new();
 

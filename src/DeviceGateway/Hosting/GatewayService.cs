@@ -24,6 +24,8 @@ public sealed partial class GatewayService : IAsyncDisposable
     private readonly Func<CatalogDbContext> openCatalog;
     private DicomServer? dicom;
     private EcgStreamListener? ecg;
+    private CancellationTokenSource? refreshStop;
+    private Task? refreshLoop;
 
     public GatewayService(GatewayOptions options, Func<CatalogDbContext> openCatalog, IIngestSink sink, ILoggerFactory loggers,
         IEcgLiveObserver? liveObserver = null)
@@ -68,6 +70,12 @@ public sealed partial class GatewayService : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Devices.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (options.DeviceRefreshInterval > TimeSpan.Zero)
+        {
+            refreshStop = new CancellationTokenSource();
+            refreshLoop = RefreshDevicesAsync(options.DeviceRefreshInterval, refreshStop.Token);
+        }
+
         // In the background: events an earlier run left queued are delivered while devices already connect.
         Dispatcher.Start();
         dicom = new DicomServer(new DicomServerOptions
@@ -102,6 +110,18 @@ public sealed partial class GatewayService : IAsyncDisposable
 
     public async Task StopAsync()
     {
+        // Taken once: the host's stop and the container's dispose may both call this, at the same time.
+        if (Interlocked.Exchange(ref refreshStop, null) is { } stop)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref refreshLoop, null) is { } loop)
+            {
+                await loop.ConfigureAwait(false);
+            }
+
+            stop.Dispose();
+        }
+
         if (dicom is not null)
         {
             await dicom.StopAsync().ConfigureAwait(false);
@@ -126,6 +146,30 @@ public sealed partial class GatewayService : IAsyncDisposable
         await Dispatcher.DisposeAsync().ConfigureAwait(false);
     }
 
+    private async Task RefreshDevicesAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                try
+                {
+                    await Devices.ReloadAsync(stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The last good registry stays in force; the next tick tries again.
+                    LogRefreshFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+    }
+
     private DicomPeer? CommitmentRequester(StorageCommitmentRequest request) =>
         options.CommitmentRequesterOf is { } resolve && Devices.FindByAeTitle(request.CallingAeTitle) is { Enabled: true } device
             ? resolve(device)
@@ -133,6 +177,9 @@ public sealed partial class GatewayService : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "device gateway: DICOM AE {AeTitle} on {DicomEndPoint} ({DicomTransport}), ECG streams on {EcgEndPoint}")]
     private static partial void LogStarted(ILogger logger, string aeTitle, System.Net.IPEndPoint dicomEndPoint, string dicomTransport, System.Net.IPEndPoint? ecgEndPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "device registry refresh failed; the previous registry stays in force")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "association ended: {Outcome}")]
     private static partial void LogAssociation(ILogger logger, AssociationOutcome outcome);

@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telemed.Grains.Communities;
 using Telemed.Grains.Events;
 using Telemed.Grains.Hosting;
-using Telemed.Grains.Readers;
 using Telemed.Grains.Routing;
 
 namespace Telemed.Grains.Cases;
@@ -10,16 +10,33 @@ namespace Telemed.Grains.Cases;
 internal sealed class CaseGrain(
     [PersistentState("case", TelemedGrains.StorageName)] IPersistentState<CaseGrain.State> state,
     WorkflowClock time,
-    IOptions<CaseTimerOptions> timers) : Grain, ICaseGrain
+    IOptions<CaseTimerOptions> timers,
+    ICaseIndex index,
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain
 {
     private const string DeadlineReminder = "deadlines";
 
     /// <summary>The <see cref="CaseChanged.Action"/> of the warning at three quarters of the SLA.</summary>
     public const string SlaWarningAction = "SLA warning";
 
+    /// <summary>False after a failed index write: the entry lags the state until the next write or activation.</summary>
+    private bool indexed = true;
+
     private Guid CaseId => this.GetPrimaryKey();
 
     private State Case => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Catch-up: a crash between a state write and its index write left the entry behind. The index ignores an
+        // entry that is not newer than the stored one, so this is harmless when nothing was lost.
+        if (Case.Opened)
+        {
+            await WriteIndex(retireOnFailure: false);
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<CaseView> OpenAsync(CaseRequest request)
     {
@@ -60,7 +77,7 @@ internal sealed class CaseGrain(
             // other way round, a silo dying in between left an opened case that a retried open refuses ("exists")
             // and nothing would ever route. A tick on a not-yet-opened case just unregisters it again.
             await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
-            await state.WriteStateAsync();
+            await Save();
         }
         catch
         {
@@ -90,7 +107,7 @@ internal sealed class CaseGrain(
 
         Case.Studies.Add(studyUid);
         Record(actor, "study added", studyUid);
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public async Task RaisePriorityAsync(CasePriority priority, string actor, string reason)
@@ -106,7 +123,7 @@ internal sealed class CaseGrain(
         Case.Priority = priority;
         Case.SlaDueAt = due < Case.SlaDueAt ? due : Case.SlaDueAt;
         Record(actor, $"priority raised to {priority}", reason);
-        await state.WriteStateAsync();
+        await Save();
         if (Case.Status == CaseStatus.New)
         {
             Submit();
@@ -120,11 +137,12 @@ internal sealed class CaseGrain(
         RequireOpened();
         Require(Case.Status is CaseStatus.New or CaseStatus.Assigned, "assign");
         Case.Status = CaseStatus.Assigned;
+        Case.AssignedAt ??= time.Now;
         Case.AssignedReaderId = readerId;
         Case.RoutedCommunityId = routedCommunityId;
         Case.AcceptDueAt = time.Now + Case.AcceptTimeout;
         Record("routing", "assigned", $"to {readerId}: {reason}");
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -136,7 +154,7 @@ internal sealed class CaseGrain(
         Case.AssignedReaderId = null;
         Case.AcceptDueAt = null;
         Record("routing", "returned to queue", reason);
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -146,9 +164,10 @@ internal sealed class CaseGrain(
         Require(Case.Status == CaseStatus.Assigned, "accept");
         RequireAssignedReader(readerId, "accept");
         Case.Status = CaseStatus.InProgress;
+        Case.AcceptedAt ??= time.Now;
         Case.AcceptDueAt = null;
         Record(readerId, "accepted");
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -159,7 +178,7 @@ internal sealed class CaseGrain(
         RequireAssignedReader(readerId, "save a preliminary report");
         Case.Status = CaseStatus.Preliminary;
         Record(readerId, "preliminary report saved");
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -169,8 +188,8 @@ internal sealed class CaseGrain(
         Require(Case.Status is CaseStatus.InProgress or CaseStatus.Preliminary, "sign");
         RequireAssignedReader(readerId, "sign");
         Case.Status = CaseStatus.Signed;
+        Case.SignedAt ??= time.Now;
         Record(readerId, "signed", $"report version {reportVersion}");
-        await state.WriteStateAsync();
         await Close();
     }
 
@@ -180,7 +199,7 @@ internal sealed class CaseGrain(
         Require(Case.Status is CaseStatus.Signed or CaseStatus.Amended, "amend");
         Case.Status = CaseStatus.Amended;
         Record(readerId, "amended", $"report version {reportVersion}: {reason}");
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -190,7 +209,6 @@ internal sealed class CaseGrain(
         Require(!IsClosed(Case.Status), "cancel");
         Case.Status = CaseStatus.Cancelled;
         Record(actor, "cancelled", reason);
-        await state.WriteStateAsync();
         await Close();
     }
 
@@ -198,7 +216,7 @@ internal sealed class CaseGrain(
     {
         RequireOpened();
         Record("routing", "escalated", $"backup {backupReaderId ?? "none"}, department head {departmentHeadId ?? "none"}");
-        await state.WriteStateAsync();
+        await Save();
         Publish();
     }
 
@@ -207,7 +225,7 @@ internal sealed class CaseGrain(
         RequireOpened();
         Case.RoutedCommunityId = upperCommunityId;
         Record("routing", "overflowed", $"no reader on duty in {Case.CommunityId}: sent to {upperCommunityId}");
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public async Task<Guid> RequestSecondOpinionAsync(string actor, string question)
@@ -221,7 +239,7 @@ internal sealed class CaseGrain(
             upper, Case.Kind, Case.Priority, question, Case.RequestingInstitutionId, actor, Case.PatientId, Case.Studies,
             Case.Specialty, Case.Ecg, CaseId));
         Record(actor, "second opinion requested", $"case {secondOpinion} in {upper}");
-        await state.WriteStateAsync();
+        await Save();
         return secondOpinion;
     }
 
@@ -229,6 +247,12 @@ internal sealed class CaseGrain(
     {
         if (!Case.Opened || IsClosed(Case.Status))
         {
+            // The reminder outlives a close only if the index write failed (see Close): catch up before stopping.
+            if (Case.Opened && !await WriteIndex())
+            {
+                return;
+            }
+
             await StopDeadlines();
             return;
         }
@@ -269,7 +293,7 @@ internal sealed class CaseGrain(
 
         if (changed || warn)
         {
-            await state.WriteStateAsync();
+            await Save();
             if (warn)
             {
                 Publish(SlaWarningAction);
@@ -285,16 +309,65 @@ internal sealed class CaseGrain(
     private async Task Close()
     {
         Case.AcceptDueAt = null;
-        await state.WriteStateAsync();
-        if (Case.AssignedReaderId is { } reader)
+        Case.ClosedAt ??= time.Now;
+        // Stored with the index entry, the case has left its reader's worklist; routing frees the reader's place.
+        await Save();
+        _ = Routing().CaseClosedAsync(CaseId);
+        // The reminder is what wakes a closed case after a crash; it stays until the index shows the close.
+        if (indexed)
         {
-            await GrainFactory.GetGrain<IReaderGrain>(reader).RemoveCaseAsync(CaseId);
+            await StopDeadlines();
         }
 
-        _ = Routing().CaseClosedAsync(CaseId);
-        await StopDeadlines();
         Publish();
     }
+
+    /// <summary>Stores the state with its index entry (one transaction on SQLite; elsewhere the state first: the index must never show a change the state lost).</summary>
+    private async Task Save()
+    {
+        Case.Revision++;
+        Case.UpdatedAt = time.Now;
+        if (!await index.WriteWithStateAsync(Entry(), () => state.WriteStateAsync()))
+        {
+            logger.LogWarning("case {CaseId}: index entry (revision {Revision}) not written; it catches up later", CaseId, Case.Revision);
+            indexed = false;
+            this.DeactivateOnIdle();
+        }
+        else
+        {
+            indexed = true;
+        }
+    }
+
+    /// <summary>
+    /// A failed index write does not fail the step (the state is stored): the entry catches up on the next write, on
+    /// the next activation (this one is retired, except while activating) or on the deadline reminder's next tick.
+    /// </summary>
+    private async Task<bool> WriteIndex(bool retireOnFailure = true)
+    {
+        try
+        {
+            await index.WriteAsync(Entry());
+            indexed = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "case {CaseId}: index entry (revision {Revision}) not written; it catches up later", CaseId, Case.Revision);
+            indexed = false;
+            if (retireOnFailure)
+            {
+                this.DeactivateOnIdle();
+            }
+        }
+
+        return indexed;
+    }
+
+    private CaseIndexEntry Entry() => new(
+        CaseId, Case.CommunityId, Case.RoutedCommunityId, Case.RequestingInstitutionId, Case.RequestedBy, Case.Kind,
+        Case.Priority, Case.Specialty, Case.Status, Case.PatientId, Case.AssignedReaderId, Case.ClinicalQuestion,
+        Case.OpenedAt, Case.AssignedAt, Case.AcceptedAt, Case.SignedAt, Case.ClosedAt, Case.SlaDueAt, Case.SlaBreached,
+        Case.UpdatedAt, Case.Revision);
 
     private async Task StopDeadlines()
     {
@@ -408,5 +481,18 @@ internal sealed class CaseGrain(
         public Guid? SecondOpinionOf { get; set; }
 
         public List<CaseHistoryEntry> History { get; set; } = [];
+
+        public DateTimeOffset? AssignedAt { get; set; }
+
+        public DateTimeOffset? AcceptedAt { get; set; }
+
+        public DateTimeOffset? SignedAt { get; set; }
+
+        public DateTimeOffset? ClosedAt { get; set; }
+
+        public DateTimeOffset UpdatedAt { get; set; }
+
+        /// <summary>Counts stored changes; the index entry carries it (<see cref="ICaseIndex"/>).</summary>
+        public long Revision { get; set; }
     }
 }

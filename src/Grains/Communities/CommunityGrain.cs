@@ -25,9 +25,11 @@ internal sealed class CommunityGrain(
             }
         }
 
-        state.State.Institutions[institution.Id] = institution;
-        await state.WriteStateAsync();
+        // Registered first: an id another community holds is refused before this community records it.
         await GrainFactory.GetGrain<IInstitutionGrain>(institution.Id).RegisterAsync(new InstitutionRecord(CommunityId, institution));
+        state.State.Institutions[institution.Id] = institution;
+        state.State.InstitutionRevisions[institution.Id] = state.State.InstitutionRevisions.GetValueOrDefault(institution.Id) + 1;
+        await state.WriteStateAsync();
     }
 
     public async Task DefineDepartmentAsync(Department department)
@@ -64,6 +66,7 @@ internal sealed class CommunityGrain(
         }
 
         state.State.Roster = [.. roster];
+        state.State.RosterRevision++;
         await state.WriteStateAsync();
     }
 
@@ -77,6 +80,7 @@ internal sealed class CommunityGrain(
         }
 
         state.State.Settings = settings;
+        state.State.SettingsRevision++;
         await state.WriteStateAsync();
     }
 
@@ -107,6 +111,117 @@ internal sealed class CommunityGrain(
         return Task.FromResult(new EscalationContacts(backup, head));
     }
 
+    public Task<Revised<CommunitySettings>> GetRevisedSettingsAsync() =>
+        Task.FromResult(new Revised<CommunitySettings>(state.State.Settings, state.State.SettingsRevision));
+
+    public async Task<int> ReviseSettingsAsync(CommunitySettings settings, int? expectedRevision)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        RequireRevision("settings", state.State.SettingsRevision, expectedRevision);
+        IReadOnlyList<string> problems = settings.Problems();
+        if (settings.UpperLevelCommunityId == CommunityId)
+        {
+            problems = [.. problems, "the upper-level community cannot be the community itself"];
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"community {CommunityId}: {string.Join("; ", problems)}");
+        }
+
+        await ConfigureAsync(settings);
+        return state.State.SettingsRevision;
+    }
+
+    public Task<Revised<IReadOnlyList<DutyShift>>> GetRosterAsync() =>
+        Task.FromResult(new Revised<IReadOnlyList<DutyShift>>([.. state.State.Roster], state.State.RosterRevision));
+
+    public async Task<int> ReviseRosterAsync(IReadOnlyList<DutyShift> roster, int? expectedRevision)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        RequireRevision("roster", state.State.RosterRevision, expectedRevision);
+        foreach (DutyShift shift in roster)
+        {
+            if (!Enum.IsDefined(shift.Role) || !Enum.IsDefined(shift.Specialty))
+            {
+                throw new ArgumentException($"community {CommunityId}: shift of {shift.ReaderId} has an unknown role or specialty");
+            }
+
+            if (state.State.Readers.TryGetValue(shift.ReaderId, out ReaderEnrolment? reader) && !reader.Specialties.Contains(shift.Specialty))
+            {
+                throw new ArgumentException($"community {CommunityId}: {shift.ReaderId} does not read {shift.Specialty}");
+            }
+        }
+
+        await SetRosterAsync(roster);
+        return state.State.RosterRevision;
+    }
+
+    public Task<Revised<Institution>?> GetInstitutionAsync(string institutionId) =>
+        Task.FromResult(state.State.Institutions.TryGetValue(institutionId, out Institution? institution)
+            ? new Revised<Institution>(institution, state.State.InstitutionRevisions.GetValueOrDefault(institutionId))
+            : null);
+
+    public async Task<int> AddInstitutionAsync(Institution institution)
+    {
+        ArgumentNullException.ThrowIfNull(institution);
+        if (institution.ParentId is null)
+        {
+            throw new ArgumentException($"community {CommunityId}: a new institution sits under a parent of the community");
+        }
+
+        if (state.State.Institutions.ContainsKey(institution.Id)
+            || await GrainFactory.GetGrain<IInstitutionGrain>(institution.Id).GetAsync() is not null)
+        {
+            throw new DefinitionConflictException($"institution id {institution.Id} is taken");
+        }
+
+        await DefineInstitutionAsync(institution);
+        return state.State.InstitutionRevisions[institution.Id];
+    }
+
+    public async Task<int> RenameInstitutionAsync(string institutionId, string name, int? expectedRevision)
+    {
+        if (!state.State.Institutions.TryGetValue(institutionId, out Institution? institution))
+        {
+            throw new KeyNotFoundException($"community {CommunityId} has no institution {institutionId}");
+        }
+
+        RequireRevision("institution " + institutionId, state.State.InstitutionRevisions.GetValueOrDefault(institutionId), expectedRevision);
+        await DefineInstitutionAsync(institution with { Name = name });
+        return state.State.InstitutionRevisions[institutionId];
+    }
+
+    public async Task AddDepartmentAsync(Department department)
+    {
+        ArgumentNullException.ThrowIfNull(department);
+        if (state.State.Departments.ContainsKey(department.Id))
+        {
+            throw new DefinitionConflictException($"community {CommunityId}: department id {department.Id} is taken");
+        }
+
+        if (department.HeadReaderId is { } head && !state.State.Readers.ContainsKey(head))
+        {
+            throw new ArgumentException($"community {CommunityId}: the head {head} is not an enrolled reader");
+        }
+
+        await DefineDepartmentAsync(department);
+    }
+
+    public Task<IReadOnlyList<Department>> GetDepartmentsAsync() =>
+        Task.FromResult<IReadOnlyList<Department>>([.. state.State.Departments.Values.OrderBy(d => d.InstitutionId, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<ReaderEnrolment>> GetEnrolmentsAsync() =>
+        Task.FromResult<IReadOnlyList<ReaderEnrolment>>([.. state.State.Readers.Values.OrderBy(r => r.ReaderId, StringComparer.Ordinal)]);
+
+    private void RequireRevision(string what, int current, int? expected)
+    {
+        if (expected is { } named && named != current)
+        {
+            throw new RevisionMismatchException($"community {CommunityId}: the {what} is at revision {current}, not {named}");
+        }
+    }
+
     private void RequireInstitution(string institutionId)
     {
         if (!state.State.Institutions.ContainsKey(institutionId))
@@ -126,5 +241,12 @@ internal sealed class CommunityGrain(
         public List<DutyShift> Roster { get; set; } = [];
 
         public CommunitySettings Settings { get; set; } = CommunitySettings.Default;
+
+        /// <summary>Advanced by every change of the settings, the roster, an institution: what the API's ETags name.</summary>
+        public int SettingsRevision { get; set; }
+
+        public int RosterRevision { get; set; }
+
+        public Dictionary<string, int> InstitutionRevisions { get; set; } = [];
     }
 }

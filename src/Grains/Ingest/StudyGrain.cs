@@ -37,9 +37,10 @@ internal sealed class StudyGrain(
 
         InstitutionRecord institution = await GrainFactory.GetGrain<IInstitutionGrain>(item.InstitutionId).GetAsync()
             ?? throw new ArgumentException($"study {item.StudyKey}: institution {item.InstitutionId} is not defined in any community");
-        // The case id is kept before the case opens, so a retry after a crash opens that same case, never a second one.
-        Guid caseId = state.State.CaseId ??= Guid.NewGuid();
-        await state.WriteStateAsync();
+        // The case id follows from the study key, so a retry after a crash opens that same case, never a second one,
+        // without a state write before the case opens (one fsynced write per ingest saved; bench/RESULTS.md, case load).
+        // A case id stored by an earlier version of this grain is kept.
+        Guid caseId = state.State.CaseId ?? CaseIdOf(this.GetPrimaryKeyString());
 
         IReadOnlyList<string> flags = item.EcgFlags ?? [];
         CaseKind kind = IsEcg(item) ? CaseKind.EcgRead : CaseKind.ImagingRead;
@@ -57,12 +58,23 @@ internal sealed class StudyGrain(
             // Opened before the crash that cost us the CaseOpened write.
         }
 
+        state.State.CaseId = caseId;
         state.State.CaseOpened = true;
         await state.WriteStateAsync();
         return new IngestOutcome(caseId, true, priority);
     }
 
     public Task<Guid?> GetCaseAsync() => Task.FromResult(state.State.CaseId);
+
+    /// <summary>A name-based id (RFC 9562 §5.8 layout, SHA-256 of the study key): the same study always names the same case.</summary>
+    internal static Guid CaseIdOf(string studyKey)
+    {
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("telemed/study-case/" + studyKey));
+        Span<byte> bytes = hash.AsSpan(0, 16);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC variant
+        return new Guid(bytes, bigEndian: true);
+    }
 
     /// <summary>The most urgent of the ECG's flags decides; images and unflagged ECGs are Routine until a person says otherwise.</summary>
     internal static CasePriority PriorityOf(IngestedItem item)

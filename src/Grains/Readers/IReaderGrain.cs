@@ -1,8 +1,8 @@
 namespace Telemed.Grains.Readers;
 
 /// <summary>
-/// One reader, keyed by user id: enrolment, duty, presence and the open cases on their worklist. Routing adds and
-/// removes cases; the reader's own load is what routing balances on.
+/// One reader, keyed by user id: enrolment, duty and presence. The worklist is the open cases assigned to them, read
+/// from the case index (<see cref="Cases.ICaseIndex"/>); routing keeps the loads it balances on itself.
 /// </summary>
 public interface IReaderGrain : IGrainWithStringKey
 {
@@ -20,8 +20,4 @@ public interface IReaderGrain : IGrainWithStringKey
 
     /// <summary>Open cases, Stat first, then by SLA due time.</summary>
     Task<IReadOnlyList<WorklistEntry>> GetWorklistAsync();
-
-    Task AddCaseAsync(WorklistEntry entry);
-
-    Task RemoveCaseAsync(Guid caseId);
 }

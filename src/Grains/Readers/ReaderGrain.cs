@@ -1,12 +1,18 @@
+using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
-using Telemed.Grains.Events;
 using Telemed.Grains.Hosting;
 using Telemed.Grains.Routing;
 
 namespace Telemed.Grains.Readers;
 
+/// <summary>
+/// A reader's enrolment, duty and presence. The worklist is not kept here: it is the cases the case index shows
+/// assigned to this reader and open, so an assignment is one write (the case's) rather than a rewrite of a list that
+/// grows with every open case (bench/RESULTS.md, case load).
+/// </summary>
 internal sealed class ReaderGrain(
-    [PersistentState("reader", TelemedGrains.StorageName)] IPersistentState<ReaderGrain.State> state) : Grain, IReaderGrain
+    [PersistentState("reader", TelemedGrains.StorageName)] IPersistentState<ReaderGrain.State> state,
+    ICaseIndex index) : Grain, IReaderGrain
 {
     private string ReaderId => this.GetPrimaryKeyString();
 
@@ -26,14 +32,10 @@ internal sealed class ReaderGrain(
 
     public async Task StartDutyAsync()
     {
-        string communityId = RequireEnrolled();
+        RequireEnrolled();
         state.State.OnDuty = true;
         await state.WriteStateAsync();
-        foreach (Specialty specialty in state.State.Specialties)
-        {
-            // One-way: routing calls back into readers, and a reader must never wait on routing (no call cycles).
-            _ = GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(communityId, specialty)).DispatchAsync();
-        }
+        TellPools();
     }
 
     public async Task EndDutyAsync()
@@ -41,6 +43,7 @@ internal sealed class ReaderGrain(
         RequireEnrolled();
         state.State.OnDuty = false;
         await state.WriteStateAsync();
+        TellPools();
     }
 
     public async Task SetPresenceAsync(Presence presence)
@@ -49,31 +52,32 @@ internal sealed class ReaderGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<ReaderStatus> GetStatusAsync() => Task.FromResult(new ReaderStatus(
-        ReaderId, state.State.CommunityId, state.State.Name, state.State.Specialties, state.State.OnDuty, state.State.Presence, state.State.Worklist.Count));
-
-    public Task<IReadOnlyList<WorklistEntry>> GetWorklistAsync() =>
-        Task.FromResult<IReadOnlyList<WorklistEntry>>([.. state.State.Worklist.OrderBy(e => e.Priority).ThenBy(e => e.SlaDueAt)]);
-
-    public async Task AddCaseAsync(WorklistEntry entry)
+    public async Task<ReaderStatus> GetStatusAsync()
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        string communityId = RequireEnrolled();
-        state.State.Worklist.RemoveAll(e => e.CaseId == entry.CaseId);
-        state.State.Worklist.Add(entry);
-        await state.WriteStateAsync();
-        CommunityFeed.Publish(GrainFactory, communityId, new WorklistChanged(ReaderId, state.State.Worklist.Count));
+        IReadOnlyList<CaseIndexEntry> open = await index.OpenCasesOfReaderAsync(ReaderId);
+        return new ReaderStatus(ReaderId, state.State.CommunityId, state.State.Name, state.State.Specialties, state.State.OnDuty,
+            state.State.Presence, open.Count);
     }
 
-    public async Task RemoveCaseAsync(Guid caseId)
+    public async Task<IReadOnlyList<WorklistEntry>> GetWorklistAsync()
     {
-        if (state.State.Worklist.RemoveAll(e => e.CaseId == caseId) == 0)
-        {
-            return;
-        }
+        IReadOnlyList<CaseIndexEntry> open = await index.OpenCasesOfReaderAsync(ReaderId);
+        return [.. open
+            .Select(c => new WorklistEntry(c.CaseId, c.Kind, c.Priority, c.PatientId, c.SlaDueAt, c.AssignedAt ?? c.UpdatedAt))
+            .OrderBy(e => e.Priority).ThenBy(e => e.SlaDueAt).ThenBy(e => e.CaseId)];
+    }
 
-        await state.WriteStateAsync();
-        CommunityFeed.Publish(GrainFactory, RequireEnrolled(), new WorklistChanged(ReaderId, state.State.Worklist.Count));
+    /// <summary>
+    /// One-way: routing calls back into readers, and a reader must never wait on routing (no call cycles). A pool that
+    /// is not active learns the duty from this grain's state when it activates.
+    /// </summary>
+    private void TellPools()
+    {
+        string communityId = RequireEnrolled();
+        foreach (Specialty specialty in state.State.Specialties)
+        {
+            _ = GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(communityId, specialty)).ReaderDutyChangedAsync(ReaderId, state.State.OnDuty);
+        }
     }
 
     private string RequireEnrolled() =>
@@ -90,7 +94,5 @@ internal sealed class ReaderGrain(
         public bool OnDuty { get; set; }
 
         public Presence Presence { get; set; }
-
-        public List<WorklistEntry> Worklist { get; set; } = [];
     }
 }

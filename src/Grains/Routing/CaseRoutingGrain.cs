@@ -1,163 +1,161 @@
+using Microsoft.Extensions.Logging;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
 using Telemed.Grains.Events;
-using Telemed.Grains.Hosting;
 using Telemed.Grains.Readers;
 
 namespace Telemed.Grains.Routing;
 
-internal sealed class CaseRoutingGrain(
-    [PersistentState("routing", TelemedGrains.StorageName)] IPersistentState<CaseRoutingGrain.State> state,
-    WorkflowClock time) : Grain, ICaseRoutingGrain
+/// <summary>
+/// A routing pool with its working set in memory (see <see cref="ICaseRoutingGrain"/>). Nothing here is stored per
+/// case: the case's own AssignAsync (state and index entry) is what makes a placement durable and puts the case on the
+/// reader's worklist. A decision the case never heard of (lost with a silo) left the case New, and its reminder
+/// resubmits it, so it is decided again; no reader ever saw the first decision.
+/// </summary>
+internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
 {
+    /// <summary>Patients whose reader is remembered in memory before the memory starts over (misses ask the index).</summary>
+    private const int ContinuityMemory = 50_000;
+
+    private static readonly IComparer<RoutingRequest> QueueOrder = Comparer<RoutingRequest>.Create((a, b) =>
+    {
+        int c = a.Priority.CompareTo(b.Priority);
+        c = c != 0 ? c : a.OpenedAt.CompareTo(b.OpenedAt);
+        return c != 0 ? c : a.CaseId.CompareTo(b.CaseId);
+    });
+
+    private readonly SortedSet<RoutingRequest> queue = new(QueueOrder);
+    private readonly Dictionary<Guid, RoutingRequest> queued = [];
+    private readonly Dictionary<Guid, OpenCase> open = [];
+    private readonly Dictionary<string, int> loads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> onDuty = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> lastReader = new(StringComparer.Ordinal);
+    private readonly HashSet<string> noReader = new(StringComparer.Ordinal);
     private string communityId = string.Empty;
     private Specialty specialty;
+    private bool dispatching;
+    private bool dispatchAgain;
 
     private ICommunityGrain Community => GrainFactory.GetGrain<ICommunityGrain>(communityId);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (communityId, specialty) = RoutingKey.Parse(this.GetPrimaryKeyString());
-        return base.OnActivateAsync(cancellationToken);
+        IReadOnlyList<string> readers = await Community.GetReadersAsync(specialty);
+        ReaderStatus[] statuses = await Task.WhenAll(readers.Select(r => GrainFactory.GetGrain<IReaderGrain>(r).GetStatusAsync()));
+        onDuty.UnionWith(statuses.Where(s => s.OnDuty).Select(s => s.ReaderId));
+        foreach (CaseIndexEntry entry in await index.OpenCasesOfPoolAsync(communityId, specialty))
+        {
+            string reader = entry.AssignedReaderId!;
+            open[entry.CaseId] = new OpenCase(new RoutingRequest(entry.CaseId, entry.Kind, entry.Priority, entry.PatientId, entry.OpenedAt, entry.SlaDueAt), reader);
+            loads[reader] = Load(reader) + 1;
+            if (entry.PatientId is { } patient)
+            {
+                lastReader[patient] = reader;
+            }
+        }
+
+        await base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task SubmitAsync(RoutingRequest request)
+    public Task SubmitAsync(RoutingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (state.State.Open.TryGetValue(request.CaseId, out OpenCase? open))
+        if (open.ContainsKey(request.CaseId))
         {
-            // Only a waiting (New) case resubmits itself. If it is still New, this pool decided its reader but the
-            // silo died before the case heard of it: finish that placement, to the same reader, never a second one.
-            if ((await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).GetAsync()).Status == CaseStatus.New
-                && !await Deliver(open.Request, open.ReaderId, "routed"))
-            {
-                await state.WriteStateAsync();
-            }
-
-            return;
+            // Only a case that is New in its own state resubmits itself. Placed here and delivered (or on its way): a
+            // repeat. Placed according to the index but New (an unassignment whose index entry was lost): check.
+            _ = RecheckAsync(request.CaseId);
+            return Task.CompletedTask;
         }
 
-        state.State.Queue.RemoveAll(q => q.CaseId == request.CaseId);
-        state.State.Queue.Add(request);
-        // One state write per submission, not two: a request placed at once is stored with its placement by the
-        // dispatch; one that waits (or a dispatch that failed first) is stored here. Until then the case is New in its
-        // own stored state, and its deadline reminder resubmits it if this activation is lost.
-        bool stored = false;
-        try
-        {
-            stored = await Dispatch();
-        }
-        finally
-        {
-            if (!stored)
-            {
-                await state.WriteStateAsync();
-            }
-        }
+        Enqueue(request);
+        Kick();
+        return Task.CompletedTask;
     }
 
-    public Task DispatchAsync() => Dispatch();
-
-    /// <summary>Places what it can; true if it stored the state (the queue with its placements).</summary>
-    private async Task<bool> Dispatch()
+    public Task DispatchAsync()
     {
-        if (state.State.Queue.Count == 0)
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    public Task ReaderDutyChangedAsync(string readerId, bool onDuty)
+    {
+        if (onDuty)
         {
-            return false;
+            this.onDuty.Add(readerId);
+            Kick();
+        }
+        else
+        {
+            this.onDuty.Remove(readerId);
         }
 
-        CommunitySettings settings = await Community.GetSettingsAsync();
-        Dictionary<string, int> loads = await OnDutyLoads();
-        if (loads.Count == 0)
+        return Task.CompletedTask;
+    }
+
+    public Task CaseClosedAsync(Guid caseId)
+    {
+        if (open.Remove(caseId, out OpenCase? closed))
         {
-            return await OverflowOrWait(settings);
+            loads[closed.ReaderId] = Load(closed.ReaderId) - 1;
+            PublishWorklist(closed.ReaderId);
         }
 
-        var placements = new List<(RoutingRequest Request, string ReaderId)>();
-        foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
-        {
-            string? reader = Choose(request, loads, settings, exclude: null);
-            if (reader is null)
-            {
-                continue;
-            }
-
-            Reserve(request, reader);
-            loads[reader]++;
-            placements.Add((request, reader));
-        }
-
-        if (placements.Count == 0)
-        {
-            return false;
-        }
-
-        // Decisions are stored before readers and cases hear of them: after a crash in between, a case left New
-        // resubmits itself and SubmitAsync finishes its placement to the reader chosen here.
-        await state.WriteStateAsync();
-        bool cancelled = false;
-        foreach ((RoutingRequest request, string reader) in placements)
-        {
-            cancelled |= !await Deliver(request, reader, "routed");
-        }
-
-        if (cancelled)
-        {
-            await state.WriteStateAsync();
-        }
-
-        return true;
+        Dequeue(caseId);
+        Kick();
+        return Task.CompletedTask;
     }
 
     public async Task ReassignAsync(Guid caseId, string fromReaderId, string reason, string? toReaderId = null)
     {
-        if (!state.State.Open.TryGetValue(caseId, out OpenCase? open) || open.ReaderId != fromReaderId)
+        OpenCase? current = await Current(caseId);
+        if (current is null || current.ReaderId != fromReaderId)
         {
             return; // Already moved or closed: the timeout that asked for this is stale.
         }
 
         CommunitySettings settings = await Community.GetSettingsAsync();
-        Dictionary<string, int> loads = await OnDutyLoads();
+        if (!open.TryGetValue(caseId, out current) || current.ReaderId != fromReaderId)
+        {
+            return; // Moved while the settings were read.
+        }
+
         // A named reader is taken as asked even at their open-case limit: a person (admin or colleague) decided.
-        string? reader = (toReaderId is not null && toReaderId != fromReaderId && loads.ContainsKey(toReaderId) ? toReaderId : null)
-            ?? Choose(open.Request, loads, settings, exclude: fromReaderId)
-            ?? (loads.ContainsKey(fromReaderId) ? fromReaderId : null);
+        string? reader = (toReaderId is not null && toReaderId != fromReaderId && onDuty.Contains(toReaderId) ? toReaderId : null)
+            ?? Choose(current.Request, settings, exclude: fromReaderId)
+            ?? (onDuty.Contains(fromReaderId) ? fromReaderId : null);
         if (reader is not null)
         {
-            await Move(open, reader, reason);
+            await Move(current, reader, reason);
             return;
         }
 
         // Nobody on duty to take it: back to the queue, where it waits or overflows like a new case.
-        state.State.Open.Remove(caseId);
-        await GrainFactory.GetGrain<IReaderGrain>(fromReaderId).RemoveCaseAsync(caseId);
+        Release(caseId);
         await GrainFactory.GetGrain<ICaseGrain>(caseId).UnassignAsync(reason);
-        state.State.Queue.Add(open.Request);
-        await state.WriteStateAsync();
-        await DispatchAsync();
+        Enqueue(current.Request);
+        Kick();
     }
 
     public async Task EscalateAsync(Guid caseId, string? currentReaderId, bool accepted)
     {
         EscalationContacts contacts = await Community.GetEscalationContactsAsync(specialty, currentReaderId);
-        string? backup = contacts.BackupReaderId;
-        if (backup is null)
-        {
-            // No backup on the roster: the least loaded other reader on duty covers.
-            Dictionary<string, int> loads = await OnDutyLoads();
-            backup = loads.Where(l => l.Key != currentReaderId).OrderBy(l => l.Value).ThenBy(l => l.Key, StringComparer.Ordinal)
-                .Select(l => l.Key).FirstOrDefault();
-        }
-
+        // No backup on the roster: the least loaded other reader on duty covers.
+        string? backup = contacts.BackupReaderId ?? onDuty.Where(r => r != currentReaderId)
+            .OrderBy(Load).ThenBy(r => r, StringComparer.Ordinal).FirstOrDefault();
         if (backup is not null && !accepted)
         {
-            if (state.State.Open.TryGetValue(caseId, out OpenCase? open))
+            if (await Current(caseId) is { } current)
             {
-                await Move(open, backup, "SLA breached: escalated to backup");
+                await Move(current, backup, "SLA breached: escalated to backup");
             }
-            else if (state.State.Queue.Find(q => q.CaseId == caseId) is { } queued)
+            else if (queued.TryGetValue(caseId, out RoutingRequest? waiting))
             {
-                await Place(queued, backup, "SLA breached: escalated to backup");
+                Dequeue(caseId);
+                Reserve(waiting, backup);
+                await Deliver(waiting, backup, "SLA breached: escalated to backup");
             }
         }
 
@@ -167,87 +165,172 @@ internal sealed class CaseRoutingGrain(
             new AlertRaised(caseId, AlertKind.SlaBreached, recipients, $"case {caseId} passed its SLA unsigned"));
     }
 
-    public async Task CaseClosedAsync(Guid caseId)
+    public Task<IReadOnlyList<RoutingRequest>> GetQueueAsync() => Task.FromResult<IReadOnlyList<RoutingRequest>>([.. queue]);
+
+    /// <summary>Starts the dispatch loop unless it runs; if it does, it goes round once more.</summary>
+    private void Kick()
     {
-        bool changed = state.State.Open.Remove(caseId) | state.State.Queue.RemoveAll(q => q.CaseId == caseId) > 0;
-        if (changed)
+        if (dispatching)
         {
-            await state.WriteStateAsync();
+            dispatchAgain = true;
+            return;
         }
 
-        await DispatchAsync();
+        dispatching = true;
+        _ = DispatchLoop();
     }
 
-    public Task<IReadOnlyList<RoutingRequest>> GetQueueAsync() =>
-        Task.FromResult<IReadOnlyList<RoutingRequest>>([.. Ordered(state.State.Queue)]);
-
-    private static IEnumerable<RoutingRequest> Ordered(IEnumerable<RoutingRequest> queue) =>
-        queue.OrderBy(q => q.Priority).ThenBy(q => q.OpenedAt).ThenBy(q => q.CaseId);
-
-    private string? Choose(RoutingRequest request, Dictionary<string, int> loads, CommunitySettings settings, string? exclude)
+    /// <summary>
+    /// Places everything it can, delivers the batch concurrently (each case to its own grain), and goes round again
+    /// while submissions arrived meanwhile. Runs on this activation's scheduler between its other turns.
+    /// </summary>
+    private async Task DispatchLoop()
     {
-        // Stat preempts: it may go beyond a reader's open-case limit rather than wait.
-        List<string> candidates = [.. loads
-            .Where(l => l.Key != exclude && (request.Priority == CasePriority.Stat || l.Value < settings.MaxOpenCasesPerReader))
-            .Select(l => l.Key)];
-        if (candidates.Count == 0)
+        try
         {
-            return null;
+            do
+            {
+                dispatchAgain = false;
+                if (queue.Count == 0)
+                {
+                    break;
+                }
+
+                CommunitySettings settings = await Community.GetSettingsAsync();
+                if (onDuty.Count == 0)
+                {
+                    await OverflowOrWait(settings);
+                    continue;
+                }
+
+                await RecallReaders();
+                var placements = new List<(RoutingRequest Request, string ReaderId)>();
+                foreach (RoutingRequest request in queue.ToList())
+                {
+                    if (Choose(request, settings, exclude: null) is { } reader)
+                    {
+                        Dequeue(request.CaseId);
+                        Reserve(request, reader);
+                        placements.Add((request, reader));
+                    }
+                }
+
+                await Task.WhenAll(placements.Select(p => Deliver(p.Request, p.ReaderId, "routed")));
+            }
+            while (dispatchAgain);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What waits stays queued; the next submission, closure or duty change (or a case's reminder) retries.
+            logger.LogWarning(e, "routing pool {Pool}: dispatch failed", this.GetPrimaryKeyString());
+        }
+        finally
+        {
+            dispatching = false;
+        }
+    }
+
+    /// <summary>Continuity for the queued patients this pool does not remember: one index query per batch.</summary>
+    private async Task RecallReaders()
+    {
+        List<string> unknown = [.. queue.Select(q => q.PatientId).OfType<string>()
+            .Where(p => !lastReader.ContainsKey(p) && !noReader.Contains(p)).Distinct(StringComparer.Ordinal)];
+        if (unknown.Count == 0)
+        {
+            return;
         }
 
+        if (lastReader.Count + noReader.Count > ContinuityMemory)
+        {
+            lastReader.Clear();
+            noReader.Clear();
+        }
+
+        IReadOnlyDictionary<string, string> found = await index.LastReadersAsync(communityId, specialty, unknown);
+        foreach (string patient in unknown)
+        {
+            if (found.TryGetValue(patient, out string? reader))
+            {
+                lastReader.TryAdd(patient, reader);
+            }
+            else if (!lastReader.ContainsKey(patient))
+            {
+                noReader.Add(patient);
+            }
+        }
+    }
+
+    private string? Choose(RoutingRequest request, CommunitySettings settings, string? exclude)
+    {
+        // Stat preempts: it may go beyond a reader's open-case limit rather than wait.
+        bool Eligible(string r) => r != exclude && (request.Priority == CasePriority.Stat || Load(r) < settings.MaxOpenCasesPerReader);
+
         // Continuity: the reader who read this patient before reads again while on duty.
-        if (request.PatientId is { } patient && state.State.LastReaderByPatient.TryGetValue(patient, out string? previous)
-            && candidates.Contains(previous))
+        if (request.PatientId is { } patient && lastReader.TryGetValue(patient, out string? previous)
+            && onDuty.Contains(previous) && Eligible(previous))
         {
             return previous;
         }
 
-        return candidates.OrderBy(r => loads[r]).ThenBy(r => r, StringComparer.Ordinal).First();
-    }
-
-    /// <summary>One placement: decided and stored (<see cref="Reserve"/>), then delivered; false if the case was cancelled meanwhile.</summary>
-    private async Task<bool> Place(RoutingRequest request, string readerId, string reason)
-    {
-        Reserve(request, readerId);
-        await state.WriteStateAsync();
-        bool placed = await Deliver(request, readerId, reason);
-        if (!placed)
+        string? best = null;
+        foreach (string reader in onDuty)
         {
-            await state.WriteStateAsync();
+            if (Eligible(reader) && (best is null || Load(reader) < Load(best)
+                || (Load(reader) == Load(best) && string.CompareOrdinal(reader, best) < 0)))
+            {
+                best = reader;
+            }
         }
 
-        return placed;
+        return best;
     }
 
-    /// <summary>Records the decision in this pool's state (stored by the caller before <see cref="Deliver"/>).</summary>
+    /// <summary>Counts the case against the reader in memory, before it is delivered.</summary>
     private void Reserve(RoutingRequest request, string readerId)
     {
-        state.State.Queue.Remove(request);
-        state.State.Open[request.CaseId] = new OpenCase(request, readerId);
+        open[request.CaseId] = new OpenCase(request, readerId);
+        loads[readerId] = Load(readerId) + 1;
         if (request.PatientId is { } patient)
         {
-            state.State.LastReaderByPatient[patient] = readerId;
+            lastReader[patient] = readerId;
+            noReader.Remove(patient);
         }
     }
 
-    /// <summary>Tells the reader and the case; repeating it for the same reader is harmless. False (and the reservation
-    /// dropped, unsaved) if the case was cancelled while it waited.</summary>
+    private void Release(Guid caseId)
+    {
+        if (open.Remove(caseId, out OpenCase? released))
+        {
+            loads[released.ReaderId] = Load(released.ReaderId) - 1;
+        }
+    }
+
+    /// <summary>
+    /// Assigns the case (its state and index entry: from then on it is on the reader's worklist). If the case was
+    /// cancelled meanwhile, or the call failed, the reservation is dropped: a case still New resubmits itself.
+    /// </summary>
     private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason)
     {
-        IReaderGrain reader = GrainFactory.GetGrain<IReaderGrain>(readerId);
-        await reader.AddCaseAsync(new WorklistEntry(request.CaseId, request.Kind, request.Priority, request.PatientId, request.SlaDueAt, time.Now));
         try
         {
             await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).AssignAsync(readerId, communityId, reason);
         }
-        catch (CaseTransitionException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Cancelled while it waited: nothing to place.
-            await reader.RemoveCaseAsync(request.CaseId);
-            state.State.Open.Remove(request.CaseId);
+            if (e is not CaseTransitionException)
+            {
+                logger.LogWarning(e, "case {CaseId}: assignment to {ReaderId} failed; the case resubmits itself", request.CaseId, readerId);
+            }
+
+            if (open.TryGetValue(request.CaseId, out OpenCase? reserved) && reserved.ReaderId == readerId)
+            {
+                Release(request.CaseId);
+            }
+
             return false;
         }
 
+        PublishWorklist(readerId);
         if (request.Priority == CasePriority.Stat)
         {
             CommunityFeed.Publish(GrainFactory, communityId,
@@ -257,61 +340,120 @@ internal sealed class CaseRoutingGrain(
         return true;
     }
 
-    private async Task Move(OpenCase open, string toReaderId, string reason)
+    private async Task Move(OpenCase current, string toReaderId, string reason)
     {
-        Reserve(open.Request, toReaderId);
-        await state.WriteStateAsync();
-        if (toReaderId != open.ReaderId)
+        Release(current.Request.CaseId);
+        Reserve(current.Request, toReaderId);
+        if (await Deliver(current.Request, toReaderId, reason) && toReaderId != current.ReaderId)
         {
-            await GrainFactory.GetGrain<IReaderGrain>(open.ReaderId).RemoveCaseAsync(open.Request.CaseId);
-        }
-
-        if (!await Deliver(open.Request, toReaderId, reason))
-        {
-            await state.WriteStateAsync();
+            PublishWorklist(current.ReaderId);
         }
     }
 
-    /// <summary>True if it stored the state (the queue handed to the upper level).</summary>
-    private async Task<bool> OverflowOrWait(CommunitySettings settings)
+    /// <summary>
+    /// The case's placement as this pool knows it; if the pool does not (rebuilt from an index entry that lagged), as
+    /// the case itself says.
+    /// </summary>
+    private async Task<OpenCase?> Current(Guid caseId)
+    {
+        if (open.TryGetValue(caseId, out OpenCase? known))
+        {
+            return known;
+        }
+
+        CaseView view;
+        try
+        {
+            view = await GrainFactory.GetGrain<ICaseGrain>(caseId).GetAsync();
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+
+        if (view.Status is not (CaseStatus.Assigned or CaseStatus.InProgress or CaseStatus.Preliminary) || view.AssignedReaderId is null
+            || view.RoutedCommunityId != communityId || queued.ContainsKey(caseId))
+        {
+            return null;
+        }
+
+        if (open.TryGetValue(caseId, out known))
+        {
+            return known;
+        }
+
+        var request = new RoutingRequest(caseId, view.Kind, view.Priority, view.PatientId, view.OpenedAt, view.SlaDueAt);
+        Reserve(request, view.AssignedReaderId);
+        return open[caseId];
+    }
+
+    /// <summary>A resubmitted case this pool counts as placed: if the case says it is New, it is queued again.</summary>
+    private async Task RecheckAsync(Guid caseId)
+    {
+        if (!open.TryGetValue(caseId, out OpenCase? placed))
+        {
+            return;
+        }
+
+        CaseView view;
+        try
+        {
+            view = await GrainFactory.GetGrain<ICaseGrain>(caseId).GetAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "case {CaseId}: could not recheck a resubmission", caseId);
+            return;
+        }
+
+        if (view.Status == CaseStatus.New && open.TryGetValue(caseId, out OpenCase? still) && still == placed)
+        {
+            Release(caseId);
+            Enqueue(placed.Request);
+            Kick();
+        }
+    }
+
+    private async Task OverflowOrWait(CommunitySettings settings)
     {
         if (settings.UpperLevelCommunityId is not { } upper)
         {
-            foreach (RoutingRequest request in state.State.Queue.Where(q => q.Priority == CasePriority.Stat))
+            foreach (RoutingRequest request in queue.Where(q => q.Priority == CasePriority.Stat))
             {
                 CommunityFeed.Publish(GrainFactory, communityId,
                     new AlertRaised(request.CaseId, AlertKind.NoReaderOnDuty, [], $"Stat case {request.CaseId} waits: no {specialty} reader on duty"));
             }
 
-            return false;
+            return;
         }
 
-        foreach (RoutingRequest request in Ordered(state.State.Queue).ToList())
+        foreach (RoutingRequest request in queue.ToList())
         {
+            Dequeue(request.CaseId);
             await GrainFactory.GetGrain<ICaseGrain>(request.CaseId).RecordOverflowAsync(upper);
             _ = GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(upper, specialty)).SubmitAsync(request);
-            state.State.Queue.Remove(request);
         }
-
-        await state.WriteStateAsync();
-        return true;
     }
 
-    private async Task<Dictionary<string, int>> OnDutyLoads()
+    private void Enqueue(RoutingRequest request)
     {
-        IReadOnlyList<string> readers = await Community.GetReadersAsync(specialty);
-        ReaderStatus[] statuses = await Task.WhenAll(readers.Select(r => GrainFactory.GetGrain<IReaderGrain>(r).GetStatusAsync()));
-        return statuses.Where(s => s.OnDuty).ToDictionary(s => s.ReaderId, s => s.OpenCases, StringComparer.Ordinal);
+        Dequeue(request.CaseId);
+        queued[request.CaseId] = request;
+        queue.Add(request);
     }
 
-    internal sealed record OpenCase(RoutingRequest Request, string ReaderId);
-
-    internal sealed class State
+    private void Dequeue(Guid caseId)
     {
-        public List<RoutingRequest> Queue { get; set; } = [];
-
-        public Dictionary<Guid, OpenCase> Open { get; set; } = [];
-
-        public Dictionary<string, string> LastReaderByPatient { get; set; } = [];
+        if (queued.Remove(caseId, out RoutingRequest? request))
+        {
+            queue.Remove(request);
+        }
     }
+
+    private int Load(string readerId) => loads.GetValueOrDefault(readerId);
+
+    private void PublishWorklist(string readerId) =>
+        CommunityFeed.Publish(GrainFactory, communityId, new WorklistChanged(readerId, Load(readerId)));
+
+    private sealed record OpenCase(RoutingRequest Request, string ReaderId);
 }

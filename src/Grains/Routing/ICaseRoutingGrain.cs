@@ -5,13 +5,17 @@ namespace Telemed.Grains.Routing;
 /// Urgent, then Routine (oldest first within a priority) to on-duty readers of the specialty: the patient's previous
 /// reader when on duty, else the least loaded. Readers at the community's open-case limit take only Stat cases. With
 /// nobody on duty and an upper-level community configured, cases overflow there.
-/// One activation per pool serialises decisions, so a case is never given to two readers.
-/// Calls into routing are one-way: routing calls cases and readers, and they never wait on it.
+/// One activation per pool decides, so a case is never given to two readers. Its queue, loads and duty list live in
+/// memory: a waiting case is New in its own state and resubmits itself (deadline reminder) if the pool is lost; loads
+/// and continuity are rebuilt from the case index and duty from the readers when the pool activates.
+/// Calls into routing are one-way: routing calls cases and readers, and they never wait on it. The calls that only
+/// note something in memory interleave with a dispatch in flight, so submissions queue up cheaply and are placed in
+/// batches.
 /// </summary>
 public interface ICaseRoutingGrain : IGrainWithStringKey
 {
     /// <summary>Queues the case (or updates its priority) and dispatches. Repeating it is harmless.</summary>
-    [OneWay]
+    [OneWay, AlwaysInterleave]
     Task SubmitAsync(RoutingRequest request);
 
     /// <summary>
@@ -26,11 +30,15 @@ public interface ICaseRoutingGrain : IGrainWithStringKey
     Task EscalateAsync(Guid caseId, string? currentReaderId, bool accepted);
 
     /// <summary>The case was signed or cancelled: its reader has room again.</summary>
-    [OneWay]
+    [OneWay, AlwaysInterleave]
     Task CaseClosedAsync(Guid caseId);
 
+    /// <summary>A reader of this pool started or ended duty.</summary>
+    [OneWay, AlwaysInterleave]
+    Task ReaderDutyChangedAsync(string readerId, bool onDuty);
+
     /// <summary>Places queued cases with whoever has room now.</summary>
-    [OneWay]
+    [OneWay, AlwaysInterleave]
     Task DispatchAsync();
 
     /// <summary>Waiting cases in the order they will go out.</summary>

@@ -14,9 +14,26 @@ namespace Telemed.Storage.Orleans.GrainState;
 /// </summary>
 public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, JsonSerializerOptions json) : IGrainStorage
 {
+    private const string InsertSql =
+        "INSERT INTO grain_states (\"StateName\", \"GrainId\", \"Json\", \"Version\", \"UpdatedAtUtc\") VALUES (@p0, @p1, @p2, @p3, @p4) ON CONFLICT DO NOTHING";
+
+    private const string SelectSql = "SELECT \"Json\", \"Version\" FROM grain_states WHERE \"StateName\" = @p0 AND \"GrainId\" = @p1";
+
+    private const string UpdateSql =
+        "UPDATE grain_states SET \"Json\" = @p0, \"Version\" = @p1, \"UpdatedAtUtc\" = @p2 WHERE \"StateName\" = @p3 AND \"GrainId\" = @p4 AND \"Version\" = @p5";
+
+    private readonly CatalogWriter writer = new(openCatalog);
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string id = grainId.ToString();
+        if (writer.GroupCommit is { } group)
+        {
+            (string Json, long Version)? stored = ReadSqlite(group, stateName, id);
+            Apply(grainState, stored?.Json, stored?.Version);
+            return;
+        }
+
         await using CatalogDbContext catalog = openCatalog();
         GrainStateRecord? row = await catalog.GrainStates.AsNoTracking()
             .SingleOrDefaultAsync(g => g.StateName == stateName && g.GrainId == id).ConfigureAwait(false);
@@ -33,11 +50,65 @@ public sealed class CatalogGrainStorage(Func<CatalogDbContext> openCatalog, Json
         grainState.RecordExists = true;
     }
 
+    private static (string Json, long Version)? ReadSqlite(SqliteGroupCommit group, string stateName, string id)
+    {
+        using Microsoft.Data.Sqlite.SqliteConnection connection = group.OpenReader();
+        using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+        command.CommandText = SelectSql;
+        command.Parameters.AddWithValue("@p0", stateName);
+        command.Parameters.AddWithValue("@p1", id);
+        using Microsoft.Data.Sqlite.SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    private void Apply<T>(IGrainState<T> grainState, string? text, long? version)
+    {
+        if (text is null || version is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        grainState.State = JsonSerializer.Deserialize<T>(text, json) ?? Activator.CreateInstance<T>();
+        grainState.ETag = ETagOf(version.Value);
+        grainState.RecordExists = true;
+    }
+
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string id = grainId.ToString();
         string text = JsonSerializer.Serialize(grainState.State, json);
         DateTime now = DateTime.UtcNow;
+        if (writer.GroupCommit is { } group)
+        {
+            // SQLite: the same statements, committed together with whatever other writes are queued (group commit).
+            long version = grainState.ETag is null ? 1 : VersionOf(grainState.ETag, stateName, id) + 1;
+            StateCompanion? companion = StateCompanion.Take();
+            bool first = grainState.ETag is null;
+            int changed = await group.WriteAsync(b =>
+            {
+                int n = first ? b.Execute(InsertSql, stateName, id, text, version, now) : b.Execute(UpdateSql, text, version, now, stateName, id, version - 1);
+                if (n == 1)
+                {
+                    // Same savepoint: if the companion fails, the state write is undone with it and the caller hears.
+                    companion?.Write(b);
+                }
+
+                return n;
+            }).ConfigureAwait(false);
+            if (changed == 0)
+            {
+                throw new InconsistentStateException($"{stateName} of {id} was written by another activation (ETag {grainState.ETag ?? "none"})",
+                    await StoredETag(stateName, id).ConfigureAwait(false), grainState.ETag ?? "none");
+            }
+
+            grainState.ETag = ETagOf(version);
+            grainState.RecordExists = true;
+            return;
+        }
+
         await using CatalogDbContext catalog = openCatalog();
         if (grainState.ETag is null)
         {

@@ -6,7 +6,9 @@ using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
+using Telemed.Grains.Cases;
 using Telemed.Storage.Catalog;
+using Telemed.Storage.Orleans.Cases;
 using Telemed.Storage.Orleans.GrainState;
 using Telemed.Storage.Orleans.Reminders;
 
@@ -28,6 +30,14 @@ public static class CatalogSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGrainStorage(name, (_, _) => new CatalogGrainStorage(openCatalog, StateJson));
+        return builder;
+    }
+
+    /// <summary>The case grains' index (<see cref="ICaseIndex"/>) in the catalog's <c>case_records</c>.</summary>
+    public static ISiloBuilder AddCatalogCaseIndex(this ISiloBuilder builder, Func<CatalogDbContext> openCatalog)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<ICaseIndex>(new CatalogCaseIndex(openCatalog));
         return builder;
     }
 

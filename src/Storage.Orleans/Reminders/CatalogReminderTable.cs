@@ -13,7 +13,18 @@ namespace Telemed.Storage.Orleans.Reminders;
 /// </summary>
 public sealed class CatalogReminderTable(Func<CatalogDbContext> openCatalog, IOptions<ClusterOptions> cluster) : IReminderTable
 {
+    // Insert at version 1 or bump the version; the new version is the ETag.
+    private const string UpsertSql =
+        "INSERT INTO reminders (\"ServiceId\", \"GrainId\", \"ReminderName\", \"GrainHash\", \"StartAtUtc\", \"PeriodTicks\", \"Version\") " +
+        "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, 1) ON CONFLICT (\"ServiceId\", \"GrainId\", \"ReminderName\") DO UPDATE SET " +
+        "\"GrainHash\" = excluded.\"GrainHash\", \"StartAtUtc\" = excluded.\"StartAtUtc\", \"PeriodTicks\" = excluded.\"PeriodTicks\", " +
+        "\"Version\" = reminders.\"Version\" + 1 RETURNING \"Version\"";
+
+    private const string RemoveSql =
+        "DELETE FROM reminders WHERE \"ServiceId\" = @p0 AND \"GrainId\" = @p1 AND \"ReminderName\" = @p2 AND \"Version\" = @p3";
+
     private readonly string serviceId = cluster.Value.ServiceId;
+    private readonly CatalogWriter writer = new(openCatalog);
 
     public async Task<ReminderTableData> ReadRows(GrainId grainId)
     {
@@ -52,6 +63,16 @@ public sealed class CatalogReminderTable(Func<CatalogDbContext> openCatalog, IOp
     {
         ArgumentNullException.ThrowIfNull(entry);
         string id = entry.GrainId.ToString();
+        if (writer.GroupCommit is { } group)
+        {
+            // SQLite: one upsert in the next group commit (a case opening no longer waits for a commit of its own).
+            long hash = entry.GrainId.GetUniformHashCode();
+            DateTime start = DateTime.SpecifyKind(entry.StartAt.ToUniversalTime(), DateTimeKind.Utc);
+            long period = entry.Period.Ticks;
+            object? version = await group.WriteAsync(b => b.Scalar(UpsertSql, serviceId, id, entry.ReminderName, hash, start, period)).ConfigureAwait(false);
+            return ETagOf(Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         for (int attempt = 1; ; attempt++)
         {
             await using CatalogDbContext catalog = openCatalog();
@@ -89,6 +110,11 @@ public sealed class CatalogReminderTable(Func<CatalogDbContext> openCatalog, IOp
         if (!long.TryParse(eTag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long version))
         {
             return false;
+        }
+
+        if (writer.GroupCommit is { } group)
+        {
+            return await group.WriteAsync(b => b.Execute(RemoveSql, serviceId, id, reminderName, version)).ConfigureAwait(false) == 1;
         }
 
         await using CatalogDbContext catalog = openCatalog();

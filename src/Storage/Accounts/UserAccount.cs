@@ -27,4 +27,10 @@ public sealed class UserAccount
     public bool Enabled { get; set; } = true;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Advanced by every change an admin or the user makes (name, role, institution, enabled, password); the API's
+    /// entity tag, checked as a concurrency token on update. Sign-in bookkeeping (failures, lockout) leaves it alone.
+    /// </summary>
+    public int Version { get; set; }
 }

@@ -72,8 +72,12 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        long sequence = tail?.Sequence ?? 0;
-        string previousHash = tail?.Hash ?? AuditChain.Genesis;
+        AuditHead? head = await catalog.AuditHead.SingleOrDefaultAsync(h => h.Id == AuditHead.SingletonId, cancellationToken).ConfigureAwait(false);
+        // Chain onto the head, not onto whatever row is last: after a cut-off tail the next entry then leaves a gap
+        // that verification names, instead of quietly continuing the shortened chain and moving the head over the cut.
+        (long sequence, string previousHash) = head is not null && head.Sequence >= (tail?.Sequence ?? 0)
+            ? (head.Sequence, head.Hash)
+            : (tail?.Sequence ?? 0, tail?.Hash ?? AuditChain.Genesis);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var entries = new List<AuditEntry>(auditEvents.Count);
         foreach (AuditEvent auditEvent in auditEvents)
@@ -98,6 +102,16 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
         }
 
         catalog.AuditEntries.AddRange(entries);
+        if (head is null)
+        {
+            catalog.AuditHead.Add(new AuditHead { Sequence = sequence, Hash = previousHash });
+        }
+        else
+        {
+            head.Sequence = sequence;
+            head.Hash = previousHash;
+        }
+
         await catalog.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return entries;
@@ -135,26 +149,43 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
 
     /// <summary>
     /// Walks the whole chain from the first entry: numbers without gaps, each entry naming its predecessor's hash,
-    /// each hash matching its content. Reads in pages so a long log does not have to fit in memory. A cut-off tail
-    /// (the newest rows deleted) leaves a valid shorter chain; keep the reported head hash elsewhere to catch that.
+    /// each hash matching its content, and the chain ending where <see cref="AuditHead"/> says it does — so a cut-off
+    /// tail (the newest rows deleted) is found too. The head is read first and the walk stops at it, so entries appended
+    /// while the walk runs are left to the next verification. Reads in pages so a long log does not have to fit in memory.
     /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
         const int Page = 1000;
         await using CatalogDbContext catalog = openCatalog();
+        AuditHead? head = await ReadHeadAsync(catalog, cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            bool any = await catalog.AuditEntries.AnyAsync(cancellationToken).ConfigureAwait(false);
+            // Entries and head are written in one transaction: entries without a head mean the head was removed,
+            // unless the first append committed between the two reads.
+            head = any ? await ReadHeadAsync(catalog, cancellationToken).ConfigureAwait(false) : null;
+            if (head is null)
+            {
+                return any ? new AuditVerification(false, 0, 1, "the audit head is missing: the chain's end cannot be checked") : new AuditVerification(true, 0, null, null);
+            }
+        }
+
+        long last = head.Sequence;
         long expected = 1;
         string previousHash = AuditChain.Genesis;
-        while (true)
+        while (expected <= last)
         {
             long from = expected;
             List<AuditEntry> page = await catalog.AuditEntries.AsNoTracking()
-                .Where(e => e.Sequence >= from)
+                .Where(e => e.Sequence >= from && e.Sequence <= last)
                 .OrderBy(e => e.Sequence)
                 .Take(Page)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             if (page.Count == 0)
             {
-                return new AuditVerification(true, expected - 1, null, null);
+                return Broken(expected, expected == last
+                    ? $"entry {expected} is missing: the log ends at entry {expected - 1} but its head records entry {last} (the newest entries were deleted)"
+                    : $"entries {expected}–{last} are missing: the log ends at entry {expected - 1} but its head records entry {last} (the newest entries were deleted)");
             }
 
             foreach (AuditEntry entry in page)
@@ -179,6 +210,13 @@ public sealed class AuditLog(Func<CatalogDbContext> openCatalog, TimeProvider? c
             }
         }
 
+        return previousHash == head.Hash
+            ? new AuditVerification(true, last, null, null)
+            : Broken(last, $"entry {last} is not the one the head records (the newest entry was replaced)");
+
         AuditVerification Broken(long sequence, string problem) => new(false, sequence - 1, sequence, problem);
     }
+
+    private static Task<AuditHead?> ReadHeadAsync(CatalogDbContext catalog, CancellationToken cancellationToken) =>
+        catalog.AuditHead.AsNoTracking().SingleOrDefaultAsync(h => h.Id == AuditHead.SingletonId, cancellationToken);
 }

@@ -8,14 +8,20 @@ namespace Telemed.Storage.Catalog;
 /// <summary>Opens the catalog on SQLite (one machine) or PostgreSQL (a cluster) and brings its schema up to date.</summary>
 public static class CatalogDatabase
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DbContextOptions<SqliteCatalogDbContext>> SqliteOptions =
+        new(StringComparer.Ordinal);
+
     /// <summary>A SQLite catalog in one file; WAL with full sync, because a commit here backs a device acknowledgement.</summary>
     public static SqliteCatalogDbContext OpenSqlite(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new DbContextOptionsBuilder<SqliteCatalogDbContext>()
-            .UseSqlite(SqliteConnectionString(path))
-            .AddInterceptors(SqlitePragmas.Instance)
-            .Options;
+        // Options built once per file: building them per open was ≈ 10 % of the case workflow's CPU (bench/RESULTS.md).
+        string fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        DbContextOptions<SqliteCatalogDbContext> options = SqliteOptions.GetOrAdd(fullPath, full =>
+            new DbContextOptionsBuilder<SqliteCatalogDbContext>()
+                .UseSqlite(SqliteConnectionString(full))
+                .AddInterceptors(SqlitePragmas.Instance)
+                .Options);
         return new SqliteCatalogDbContext(options);
     }
 
@@ -41,8 +47,8 @@ public static class CatalogDatabase
         {
             await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             // Kept out of the migrations so that regenerating them cannot lose it. The triggers stop the application
-            // and casual SQL from changing the log; someone with the database file can drop them, which the hash chain
-            // catches.
+            // and casual SQL from changing the log or moving its head back; someone with the database file can drop
+            // them, which the hash chain and the head (AuditHead) catch.
             string sql = context is PostgresCatalogDbContext ? PostgresAppendOnly : SqliteAppendOnly;
             await context.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
         }
@@ -66,6 +72,11 @@ public static class CatalogDatabase
         BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_head_forward_only BEFORE UPDATE ON audit_head
+        WHEN NEW."Sequence" <= OLD."Sequence" OR NEW."Id" <> OLD."Id"
+        BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head
+        BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
         """;
 
     private const string PostgresAppendOnly = """
@@ -75,6 +86,15 @@ public static class CatalogDatabase
         FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
         CREATE OR REPLACE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
         FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+        CREATE OR REPLACE FUNCTION audit_head_forward_only() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN
+        IF TG_OP = 'UPDATE' AND NEW."Sequence" > OLD."Sequence" AND NEW."Id" = OLD."Id" THEN RETURN NEW; END IF;
+        RAISE EXCEPTION 'the audit head only moves forward';
+        END $$;
+        CREATE OR REPLACE TRIGGER audit_head_no_change BEFORE UPDATE OR DELETE ON audit_head
+        FOR EACH ROW EXECUTE FUNCTION audit_head_forward_only();
+        CREATE OR REPLACE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_head_forward_only();
         """;
 
     /// <summary>Every new SQLite connection: WAL (readers never block the writer), FULL sync, foreign keys, busy wait.</summary>
@@ -82,7 +102,9 @@ public static class CatalogDatabase
     {
         public static readonly SqlitePragmas Instance = new();
 
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        public const string Text = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+        private const string Pragmas = Text;
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
 using Telemed.Storage.Consults;
+using Telemed.Storage.Patients;
+using Telemed.Storage.Referrals;
 
 namespace Telemed.Storage.Catalog;
 
@@ -12,6 +14,9 @@ namespace Telemed.Storage.Catalog;
 /// </summary>
 public abstract class CatalogDbContext(DbContextOptions options) : DbContext(options)
 {
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long> UnixMilliseconds =
+        new(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+
     public DbSet<StoredInstance> Instances => Set<StoredInstance>();
 
     public DbSet<Device> Devices => Set<Device>();
@@ -29,6 +34,15 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
+    public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<PatientIdentifier> PatientIdentifiers => Set<PatientIdentifier>();
+
+    public DbSet<ReferralRecord> ReferralRecords => Set<ReferralRecord>();
 
     public DbSet<ConsultMessageRecord> ConsultMessages => Set<ConsultMessageRecord>();
 
@@ -73,6 +87,8 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             device.Property(d => d.AeTitle).HasMaxLength(16);
             device.Property(d => d.AllowedAddresses).HasMaxLength(1024);
             device.Property(d => d.TokenHash).HasMaxLength(64);
+            // Optimistic concurrency: an update names the version it read, so two admins cannot overwrite each other.
+            device.Property(d => d.Version).IsConcurrencyToken();
             // One device per calling AE title: the title is how an association finds its device.
             device.HasIndex(d => d.AeTitle).IsUnique();
         });
@@ -142,6 +158,7 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             user.Property(u => u.CommunityId).HasMaxLength(64);
             user.Property(u => u.InstitutionId).HasMaxLength(64);
             user.Property(u => u.PasswordHash).HasMaxLength(256);
+            user.Property(u => u.Version).IsConcurrencyToken();
             user.HasIndex(u => u.CommunityId);
         });
 
@@ -181,6 +198,93 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             entry.HasIndex(e => new { e.CommunityId, e.UserId });
         });
 
+        modelBuilder.Entity<AuditHead>(head =>
+        {
+            // One row: the check keeps a second "head" from being added beside the real one.
+            head.ToTable("audit_head", t => t.HasCheckConstraint("ck_audit_head_single_row", "\"Id\" = 1"));
+            head.HasKey(h => h.Id);
+            head.Property(h => h.Id).ValueGeneratedNever();
+            head.Property(h => h.Hash).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<CaseRecord>(record =>
+        {
+            record.ToTable("case_records");
+            record.HasKey(c => c.CaseId);
+            record.Property(c => c.CaseId).ValueGeneratedNever();
+            record.Property(c => c.CommunityId).HasMaxLength(64);
+            record.Property(c => c.RoutedCommunityId).HasMaxLength(64);
+            record.Property(c => c.RequestingInstitutionId).HasMaxLength(64);
+            record.Property(c => c.RequestedBy).HasMaxLength(64);
+            record.Property(c => c.Kind).HasMaxLength(32);
+            record.Property(c => c.Priority).HasMaxLength(16);
+            record.Property(c => c.Specialty).HasMaxLength(32);
+            record.Property(c => c.Status).HasMaxLength(16);
+            record.Property(c => c.PatientId).HasMaxLength(64);
+            record.Property(c => c.AssignedReaderId).HasMaxLength(64);
+            // Unix milliseconds, as in audit_entries: SQLite cannot compare or order DateTimeOffset text.
+            record.Property(c => c.OpenedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.AssignedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.AcceptedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.SignedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.ClosedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.SlaDueAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.UpdatedAt).HasConversion(UnixMilliseconds);
+            // A community's cases by status (dashboards), a pool's, an institution's by date, a reader's worklist, a patient's.
+            record.HasIndex(c => new { c.CommunityId, c.Status });
+            record.HasIndex(c => new { c.RoutedCommunityId, c.Status });
+            record.HasIndex(c => new { c.RequestingInstitutionId, c.OpenedAt });
+            record.HasIndex(c => new { c.AssignedReaderId, c.Status });
+            record.HasIndex(c => c.PatientId);
+        });
+
+        modelBuilder.Entity<Patient>(patient =>
+        {
+            patient.ToTable("patients");
+            patient.HasKey(p => p.Id);
+            patient.Property(p => p.Id).HasMaxLength(64);
+            patient.Property(p => p.CommunityId).HasMaxLength(64);
+            patient.Property(p => p.Name).HasMaxLength(PatientName.MaxLength);
+            patient.Property(p => p.NameKey).HasMaxLength(PatientName.MaxLength);
+            patient.Property(p => p.Sex).HasMaxLength(1);
+            patient.Property(p => p.MergedIntoId).HasMaxLength(64);
+            patient.Property(p => p.Version).IsConcurrencyToken();
+            patient.HasMany(p => p.Identifiers).WithOne().HasForeignKey(i => i.PatientId).OnDelete(DeleteBehavior.Cascade);
+            patient.HasIndex(p => new { p.CommunityId, p.NameKey });
+        });
+
+        modelBuilder.Entity<PatientIdentifier>(identifier =>
+        {
+            identifier.ToTable("patient_identifiers");
+            // An institution's local id names one patient: the key refuses a second registration, across processes too.
+            identifier.HasKey(i => new { i.InstitutionId, i.LocalId });
+            identifier.Property(i => i.InstitutionId).HasMaxLength(64);
+            identifier.Property(i => i.LocalId).HasMaxLength(64);
+            identifier.Property(i => i.PatientId).HasMaxLength(64);
+            identifier.HasIndex(i => i.PatientId);
+        });
+
+        modelBuilder.Entity<ReferralRecord>(referral =>
+        {
+            referral.ToTable("referral_records");
+            referral.HasKey(r => r.Id);
+            referral.Property(r => r.Id).ValueGeneratedNever();
+            referral.Property(r => r.PatientId).HasMaxLength(64);
+            referral.Property(r => r.Direction).HasMaxLength(16);
+            referral.Property(r => r.Status).HasMaxLength(16);
+            referral.Property(r => r.FromInstitutionId).HasMaxLength(64);
+            referral.Property(r => r.FromCommunityId).HasMaxLength(64);
+            referral.Property(r => r.ToInstitutionId).HasMaxLength(64);
+            referral.Property(r => r.ToCommunityId).HasMaxLength(64);
+            referral.Property(r => r.Reason).HasMaxLength(2000);
+            referral.Property(r => r.RequestedBy).HasMaxLength(64);
+            // Lists ask "from or to this institution" (staff, readers) or "from or to this community" (admins, auditors).
+            referral.HasIndex(r => new { r.FromInstitutionId, r.Status });
+            referral.HasIndex(r => new { r.ToInstitutionId, r.Status });
+            referral.HasIndex(r => r.FromCommunityId);
+            referral.HasIndex(r => r.ToCommunityId);
+        });
+
         modelBuilder.Entity<ConsultMessageRecord>(message =>
         {
             message.ToTable("consult_messages");
@@ -206,9 +310,12 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
 public sealed class SqliteCatalogDbContext(DbContextOptions<SqliteCatalogDbContext> options) : CatalogDbContext(options)
 {
     /// <summary>The database file, as <see cref="CatalogWriteGate"/> keys its writers.</summary>
-    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource;
+    internal string DataSource => dataSource ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
+    internal string ConnectionString => connectionString ??= Database.GetConnectionString()!;
 
     private string? dataSource;
+    private string? connectionString;
 }
 
 public sealed class PostgresCatalogDbContext(DbContextOptions<PostgresCatalogDbContext> options) : CatalogDbContext(options);

@@ -21,7 +21,13 @@ public static class CatalogWriteGate
             return default;
         }
 
-        SemaphoreSlim gate = Gates.GetOrAdd(sqlite.DataSource, _ => new SemaphoreSlim(1, 1));
+        return await EnterAsync(sqlite.DataSource, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The write turn of one SQLite file by its full path (what <see cref="SqliteGroupCommit"/> holds per batch).</summary>
+    internal static async ValueTask<CatalogWriteLease> EnterAsync(string dataSource, CancellationToken cancellationToken = default)
+    {
+        SemaphoreSlim gate = Gates.GetOrAdd(dataSource, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new CatalogWriteLease(gate);
     }

@@ -38,4 +38,7 @@ public sealed class Device
     public string? TokenHash { get; set; }
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Advanced by every admin change; the API's entity tag, checked as a concurrency token on update.</summary>
+    public int Version { get; set; }
 }

@@ -73,6 +73,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Telemed:SiloPort", $"{FreePort()}");
         builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePort()}");
         builder.UseSetting("Telemed:Demo", "false");
+        // Every test signs in from TestServer's one (unknown) address: far above what the whole suite uses in a window.
+        // SignInRateLimitTests runs a host of its own with a low limit.
+        builder.UseSetting("Telemed:SignInPermitLimit", "60000");
         builder.UseSetting("Telemed:WebRtc:Stun", StunUrl);
         builder.UseSetting("Telemed:WebRtc:Turn", TurnUrl);
         builder.UseSetting("Telemed:WebRtc:TurnSecret", TurnSecret);
@@ -168,7 +171,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

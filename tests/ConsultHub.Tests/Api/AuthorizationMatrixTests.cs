@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Telemed.Grains.Referrals;
 using Telemed.Storage.Accounts;
+using Telemed.Storage.Patients;
 using Xunit;
 
 namespace Telemed.ConsultHub.Tests.Api;
@@ -12,7 +15,7 @@ namespace Telemed.ConsultHub.Tests.Api;
 /// community but read no patient data; auditors only the audit log; nobody crosses communities.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class AuthorizationMatrixTests(ApiHost host)
+public sealed partial class AuthorizationMatrixTests(ApiHost host)
 {
     public enum Target
     {
@@ -34,6 +37,18 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
         ReadAudit,
         VerifyAudit,
         Worklist,
+        ListCases,
+        Dashboard,
+        RegisterPatient,
+        SearchPatients,
+        ReadPatient,
+        UpdatePatient,
+        LinkPatientIdentifier,
+        MergePatient,
+        OpenReferral,
+        ListReferrals,
+        ReadReferral,
+        AcceptReferral,
     }
 
     private static bool Allowed(UserRole role, Target target, Endpoint endpoint)
@@ -50,8 +65,59 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ListUsers => role == UserRole.CommunityAdmin && inCommunity,
             Endpoint.ReadAudit or Endpoint.VerifyAudit => role == UserRole.Auditor && inCommunity,
             Endpoint.Worklist => reader,
+            // Admins and auditors list their community's cases without patient data; the dashboard is aggregates only.
+            Endpoint.ListCases or Endpoint.Dashboard => staff ? target == Target.OwnInstitution : inCommunity,
+            // Patients: staff those of their institution, readers/admins/auditors their community's; staff and admins
+            // register and link at their own institution; staff (of a linked institution) and admins edit.
+            Endpoint.RegisterPatient => staff || role == UserRole.CommunityAdmin,
+            Endpoint.SearchPatients or Endpoint.ReadPatient => staff ? target == Target.OwnInstitution : inCommunity,
+            Endpoint.UpdatePatient => (staff && target == Target.OwnInstitution) || (role == UserRole.CommunityAdmin && inCommunity),
+            Endpoint.LinkPatientIdentifier => (staff || role == UserRole.CommunityAdmin) && inCommunity,
+            Endpoint.MergePatient => role == UserRole.CommunityAdmin && inCommunity,
+            // Referrals: opened by the case's institution (here its staff: no case of the fixture is assigned); seen by
+            // the two institutions' people and their community's admins and auditors; answered by the receiving side.
+            Endpoint.OpenReferral => staff && target == Target.OwnInstitution,
+            Endpoint.ListReferrals => role is UserRole.CommunityAdmin or UserRole.Auditor ? inCommunity : target == Target.OwnInstitution,
+            Endpoint.ReadReferral => AtEitherEnd(role, target) || (role is UserRole.CommunityAdmin or UserRole.Auditor && inCommunity),
+            Endpoint.AcceptReferral => role != UserRole.Auditor
+                && (ApiHost.InstitutionOf(role) == ReferredTo(InstitutionFor(role, target)) || (role == UserRole.CommunityAdmin && inCommunity)),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
+    }
+
+    /// <summary>
+    /// Where the fixture's referral from each institution goes. The township's goes down to the village, so that the
+    /// county's readers, admin and auditor have one referral in their community they are no side of.
+    /// </summary>
+    private static string ReferredTo(string institution) => institution switch
+    {
+        ApiHost.VillageA => ApiHost.TownA,
+        ApiHost.TownA => ApiHost.VillageA,
+        ApiHost.CountyA => ApiHost.TownA,
+        ApiHost.TownB => ApiHost.CountyB,
+        _ => throw new ArgumentOutOfRangeException(nameof(institution)),
+    };
+
+    private static bool AtEitherEnd(UserRole role, Target target)
+    {
+        string from = InstitutionFor(role, target);
+        return ApiHost.InstitutionOf(role) == from || ApiHost.InstitutionOf(role) == ReferredTo(from);
+    }
+
+    private static string CommunityOf(string institution) => institution.StartsWith("a-", StringComparison.Ordinal) ? ApiHost.CommunityA : ApiHost.CommunityB;
+
+    /// <summary>A patient with a local id at the institution (registered on first use; the same one afterwards).</summary>
+    private async Task<string> PatientAtAsync(string institution, string localId) =>
+        (await host.Services.GetRequiredService<PatientDirectory>().ResolveAsync(
+            CommunityOf(institution), institution, localId, new PatientDetails("Test^" + institution, null, null))).Patient.Id;
+
+    /// <summary>A new referral of the institution's case to <see cref="ReferredTo"/>, made on the grain directly.</summary>
+    private async Task<Guid> ReferralFromAsync(string institution)
+    {
+        var id = Guid.NewGuid();
+        await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IReferralGrain>(id)
+            .CreateAsync(new ReferralRequest(host.CaseAt[institution], institution, ReferredTo(institution), "matrix", "matrix"));
+        return id;
     }
 
     public static TheoryData<UserRole, Target, Endpoint> Matrix()
@@ -63,9 +129,9 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
             {
                 foreach (Endpoint endpoint in Enum.GetValues<Endpoint>())
                 {
-                    // Users, audit and worklist name no institution: a caller cannot aim them at another community.
+                    // Users, audit, worklist and patient registration name no institution: a caller cannot aim them at another community.
                     // That side is covered by Other_community_admin_and_reader_see_nothing_of_county_a.
-                    if (target != Target.OtherCommunity || endpoint is not (Endpoint.ListUsers or Endpoint.ReadAudit or Endpoint.VerifyAudit or Endpoint.Worklist))
+                    if (target != Target.OtherCommunity || endpoint is not (Endpoint.ListUsers or Endpoint.ReadAudit or Endpoint.VerifyAudit or Endpoint.Worklist or Endpoint.RegisterPatient))
                     {
                         data.Add(role, target, endpoint);
                     }
@@ -110,6 +176,21 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ReadAudit => await client.GetAsync("/api/audit?limit=5"),
             Endpoint.VerifyAudit => await client.GetAsync("/api/audit/verify"),
             Endpoint.Worklist => await client.GetAsync("/api/worklist"),
+            Endpoint.ListCases => await client.GetAsync($"/api/cases?institution={institution}&limit=500"),
+            Endpoint.Dashboard => await client.GetAsync($"/api/dashboard?institution={institution}"),
+            Endpoint.RegisterPatient => await client.PostAsJsonAsync("/api/patients", new { localId = $"M-{role}-{target}", name = "Matrix^Patient" }),
+            Endpoint.SearchPatients => await client.GetAsync($"/api/patients?institution={institution}&limit=200"),
+            Endpoint.ReadPatient => await client.GetAsync($"/api/patients/{await PatientAtAsync(institution, ApiHost.PatientAt(institution))}"),
+            Endpoint.UpdatePatient => await PutAsync(client, $"/api/patients/{await PatientAtAsync(institution, ApiHost.PatientAt(institution))}",
+                new { name = "Test^" + institution }),
+            Endpoint.LinkPatientIdentifier => await client.PostAsJsonAsync(
+                $"/api/patients/{await PatientAtAsync(institution, $"LINK-{role}-{target}")}/identifiers", new { localId = $"L-{role}-{target}" }),
+            Endpoint.MergePatient => await MergeAsync(client, await PatientAtAsync(institution, $"DUP-{role}-{target}"), await PatientAtAsync(institution, $"KEEP-{role}-{target}")),
+            Endpoint.OpenReferral => await client.PostAsJsonAsync("/api/referrals",
+                new { caseId = host.CaseAt[institution], toInstitutionId = ReferredTo(institution), reason = "matrix" }),
+            Endpoint.ListReferrals => await client.GetAsync($"/api/referrals?institution={institution}"),
+            Endpoint.ReadReferral => await client.GetAsync($"/api/referrals/{await ReferralFromAsync(institution)}"),
+            Endpoint.AcceptReferral => await client.PostAsync($"/api/referrals/{await ReferralFromAsync(institution)}/accept", null),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
@@ -137,7 +218,25 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
                     Assert.Equal(expected, ids);
                     break;
                 case Endpoint.CreateUser:
+                case Endpoint.RegisterPatient:
+                case Endpoint.OpenReferral:
                     Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                    break;
+                case Endpoint.ListCases:
+                    // The institution's case, with its patient only for the roles that read patient data.
+                    Assert.Contains(host.CaseAt[institution].ToString(), body, StringComparison.Ordinal);
+                    Assert.Equal(role is not (UserRole.CommunityAdmin or UserRole.Auditor), body.Contains(ApiHost.PatientAt(institution), StringComparison.Ordinal));
+                    break;
+                case Endpoint.Dashboard:
+                    Assert.Contains($"\"institutionId\":\"{institution}\"", body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.SearchPatients:
+                case Endpoint.ReadPatient:
+                case Endpoint.UpdatePatient:
+                    Assert.Contains(await PatientAtAsync(institution, ApiHost.PatientAt(institution)), body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.AcceptReferral:
+                    Assert.Contains("\"Accepted\"", body, StringComparison.Ordinal);
                     break;
                 case Endpoint.ListUsers:
                     Assert.Contains("a-village-doctor", body, StringComparison.Ordinal);
@@ -151,6 +250,20 @@ public sealed class AuthorizationMatrixTests(ApiHost host)
         {
             await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden);
         }
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string url, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> MergeAsync(HttpClient client, string duplicate, string into)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/patients/{duplicate}/merge") { Content = JsonContent.Create(new { intoPatientId = into }) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return await client.SendAsync(request);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Telemed.Storage.Catalog;
 namespace Telemed.Storage.Catalog.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCatalogDbContext))]
-    [Migration("20261127074720_ConsultMessages")]
-    partial class ConsultMessages
+    [Migration("20261127082822_PatientsAndReferrals")]
+    partial class PatientsAndReferrals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -520,53 +520,163 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                     b.ToTable("worklist_items", (string)null);
                 });
 
-            modelBuilder.Entity("Telemed.Storage.Consults.ConsultMessageRecord", b =>
+            modelBuilder.Entity("Telemed.Storage.Patients.Patient", b =>
                 {
-                    b.Property<Guid>("CaseId")
-                        .HasColumnType("uuid");
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint");
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date");
 
-                    b.Property<string>("SenderId")
+                    b.Property<string>("CommunityId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("SentAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Text")
+                    b.Property<string>("MergedIntoId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(194)
+                        .HasColumnType("character varying(194)");
 
-                    b.HasKey("CaseId", "Sequence");
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(194)
+                        .HasColumnType("character varying(194)");
 
-                    b.ToTable("consult_messages", (string)null);
+                    b.Property<string>("Sex")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId", "NameKey");
+
+                    b.ToTable("patients", (string)null);
                 });
 
-            modelBuilder.Entity("Telemed.Storage.Consults.ConsultReceiptRecord", b =>
+            modelBuilder.Entity("Telemed.Storage.Patients.PatientIdentifier", b =>
                 {
-                    b.Property<Guid>("CaseId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("UserId")
+                    b.Property<string>("InstitutionId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("DeliveredThrough")
-                        .HasColumnType("bigint");
+                    b.Property<string>("LocalId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<long>("ReadThrough")
-                        .HasColumnType("bigint");
+                    b.Property<DateTime>("AddedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<string>("PatientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.HasKey("CaseId", "UserId");
+                    b.HasKey("InstitutionId", "LocalId");
 
-                    b.ToTable("consult_receipts", (string)null);
+                    b.HasIndex("PatientId");
+
+                    b.ToTable("patient_identifiers", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Referrals.ReferralRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("FromCommunityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FromInstitutionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("RequestedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ToCommunityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ToInstitutionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromCommunityId");
+
+                    b.HasIndex("ToCommunityId");
+
+                    b.HasIndex("FromInstitutionId", "Status");
+
+                    b.HasIndex("ToInstitutionId", "Status");
+
+                    b.ToTable("referral_records", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Patients.PatientIdentifier", b =>
+                {
+                    b.HasOne("Telemed.Storage.Patients.Patient", null)
+                        .WithMany("Identifiers")
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Patients.Patient", b =>
+                {
+                    b.Navigation("Identifiers");
                 });
 #pragma warning restore 612, 618
         }
