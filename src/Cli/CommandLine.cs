@@ -46,6 +46,8 @@ internal static class CommandLine
                 return HubCommands.Dashboard(args[1..], stdout, stderr);
             case "report":
                 return HubCommands.Report(args[1..], stdout, stderr);
+            case "consult":
+                return HubCommands.Consult(args[1..], Console.In, stdout, stderr);
         }
 
         stderr.WriteLine(Usage);
@@ -96,6 +98,7 @@ internal static class CommandLine
         dashboard [--from t] [--to t] [--institution i] [--json] [hub]
                                             volumes, turnaround (median/p90 minutes) and SLA compliance per institution
         report sign <case id> [hub]         sign the case's current report draft (the version just read, If-Match)
+        consult chat <case id> [hub]        chat in the case's consult session: history, then live; typed lines are sent
         [hub] = [--hub <url>] [--token <t>]  defaults: TELEMED_HUB or http://127.0.0.1:5080, TELEMED_TOKEN
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,

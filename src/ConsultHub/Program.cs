@@ -3,6 +3,7 @@ using Telemed.ConsultHub.Api;
 using Telemed.ConsultHub.Demo;
 using Telemed.ConsultHub.Hosting;
 using Telemed.ConsultHub.Ingest;
+using Telemed.ConsultHub.Live;
 using Telemed.DeviceGateway.Hosting;
 using Telemed.DeviceGateway.Ingest;
 using Telemed.Grains.Hosting;
@@ -61,10 +62,12 @@ if (hub.Demo)
 
 builder.Services.AddHostedService<GatewayHostedService>();
 builder.AddTelemedApi(hub);
+builder.AddTelemedLive(hub);
 
 WebApplication app = builder.Build();
 app.UseWebSockets();
 app.MapTelemedApi();
+app.MapTelemedLive();
 // ECG streams from browsers and devices that can only speak HTTP(S): the TCP protocol's frames in binary messages.
 app.Map("/ecg-stream", async (HttpContext http, GatewayService gateway) =>
 {

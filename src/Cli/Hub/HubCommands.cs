@@ -225,6 +225,30 @@ internal static class HubCommands
         });
     }
 
+    /// <summary><c>telemed consult chat &lt;case&gt;</c>: see <see cref="ConsultChat"/>.</summary>
+    public static int Consult(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length < 2 || args[0] != "chat" || !Guid.TryParse(args[1], out Guid caseId))
+        {
+            stderr.WriteLine("usage: telemed consult chat <case id> [--hub <url>] [--token <t>]");
+            return 2;
+        }
+
+        return Guard("consult chat", stderr, async () =>
+        {
+            Options o = Options.Parse(args[2..]);
+            await using var chat = new ConsultChat(HubClient.HubOf(o), RequireToken(o), caseId, stdout);
+            try
+            {
+                return await chat.RunAsync(stdin, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Microsoft.AspNetCore.SignalR.HubException e)
+            {
+                throw new HubCallException(e.Message);
+            }
+        });
+    }
+
     private static string RequireToken(Options o) =>
         HubClient.TokenOf(o) ?? throw new ArgumentException("no token: pass --token or set TELEMED_TOKEN (telemed login issues one)");
 

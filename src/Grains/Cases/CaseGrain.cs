@@ -16,6 +16,9 @@ internal sealed class CaseGrain(
 {
     private const string DeadlineReminder = "deadlines";
 
+    /// <summary>The <see cref="CaseChanged.Action"/> of the warning at three quarters of the SLA.</summary>
+    public const string SlaWarningAction = "SLA warning";
+
     /// <summary>False after a failed index write: the entry lags the state until the next write or activation.</summary>
     private bool indexed = true;
 
@@ -271,6 +274,15 @@ internal sealed class CaseGrain(
             _ = routing.ReassignAsync(CaseId, unaccepting, $"{unaccepting} did not accept within {Case.AcceptTimeout}");
         }
 
+        // Three quarters of the SLA gone, unsigned: one warning before the breach. Pushed to the feed only, not a
+        // history entry (the history records what was done to the case).
+        bool warn = false;
+        if (!Case.SlaWarned && !Case.SlaBreached && now < Case.SlaDueAt && now >= Case.SlaDueAt - (Case.SlaDueAt - Case.OpenedAt) / 4)
+        {
+            Case.SlaWarned = true;
+            warn = true;
+        }
+
         if (!Case.SlaBreached && Case.SlaDueAt <= now)
         {
             Case.SlaBreached = true;
@@ -279,10 +291,18 @@ internal sealed class CaseGrain(
             _ = routing.EscalateAsync(CaseId, Case.AssignedReaderId, accepted: Case.Status is CaseStatus.InProgress or CaseStatus.Preliminary);
         }
 
-        if (changed)
+        if (changed || warn)
         {
             await Save();
-            Publish();
+            if (warn)
+            {
+                Publish(SlaWarningAction);
+            }
+
+            if (changed)
+            {
+                Publish();
+            }
         }
     }
 
@@ -362,9 +382,11 @@ internal sealed class CaseGrain(
 
     private ICaseRoutingGrain Routing() => GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(Case.RoutedCommunityId, Case.Specialty));
 
-    private void Publish()
+    /// <param name="action">What changed; by default the last history entry's action.</param>
+    private void Publish(string? action = null)
     {
-        var changed = new CaseChanged(CaseId, Case.Status, Case.Priority, Case.AssignedReaderId);
+        var changed = new CaseChanged(CaseId, Case.Status, Case.Priority, Case.AssignedReaderId, Case.Kind, Case.CommunityId,
+            Case.RequestingInstitutionId, action ?? (Case.History.Count > 0 ? Case.History[^1].Action : ""), time.Now, Case.SlaBreached, Case.SlaDueAt);
         CommunityFeed.Publish(GrainFactory, Case.CommunityId, changed);
         if (Case.RoutedCommunityId != Case.CommunityId)
         {
@@ -451,6 +473,8 @@ internal sealed class CaseGrain(
         public TimeSpan AcceptTimeout { get; set; }
 
         public bool SlaBreached { get; set; }
+
+        public bool SlaWarned { get; set; }
 
         public EcgFindings? Ecg { get; set; }
 

@@ -13,4 +13,11 @@ public interface ICommunityFeedGrain : IGrainWithStringKey
 
     [OneWay]
     Task PublishAsync(CommunityEvent communityEvent);
+
+    /// <summary>
+    /// The recent events after a sequence of an epoch, in order, from a bounded memory of the last
+    /// <see cref="CommunityFeedGrain.Remembered"/> events; incomplete when the epoch changed or the memory no longer
+    /// reaches back that far (the client then reloads its lists).
+    /// </summary>
+    Task<FeedPage> SinceAsync(Guid epoch, long afterSequence);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
+using Telemed.Storage.Consults;
 using Telemed.Storage.Patients;
 using Telemed.Storage.Referrals;
 
@@ -42,6 +43,10 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<PatientIdentifier> PatientIdentifiers => Set<PatientIdentifier>();
 
     public DbSet<ReferralRecord> ReferralRecords => Set<ReferralRecord>();
+
+    public DbSet<ConsultMessageRecord> ConsultMessages => Set<ConsultMessageRecord>();
+
+    public DbSet<ConsultReceiptRecord> ConsultReceipts => Set<ConsultReceiptRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -278,6 +283,26 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             referral.HasIndex(r => new { r.ToInstitutionId, r.Status });
             referral.HasIndex(r => r.FromCommunityId);
             referral.HasIndex(r => r.ToCommunityId);
+        });
+
+        modelBuilder.Entity<ConsultMessageRecord>(message =>
+        {
+            message.ToTable("consult_messages");
+            // The key is the session's order: a second writer of the same sequence (a duplicate grain activation)
+            // fails here instead of forking the history.
+            message.HasKey(m => new { m.CaseId, m.Sequence });
+            message.Property(m => m.Sequence).ValueGeneratedNever();
+            message.Property(m => m.SenderId).HasMaxLength(64);
+            message.Property(m => m.SentAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+            message.Property(m => m.Text).HasMaxLength(4000);
+        });
+
+        modelBuilder.Entity<ConsultReceiptRecord>(receipt =>
+        {
+            receipt.ToTable("consult_receipts");
+            receipt.HasKey(r => new { r.CaseId, r.UserId });
+            receipt.Property(r => r.UserId).HasMaxLength(64);
+            receipt.Property(r => r.UpdatedAt).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         });
     }
 }

@@ -31,6 +31,11 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
     public const string TownB = "b-town";
     public const string Password = "correct horse battery";
 
+    /// <summary>The consult hub's WebRTC settings (coturn-style TURN REST credentials from the secret).</summary>
+    public const string StunUrl = "stun:turn.example.org:3478";
+    public const string TurnUrl = "turn:turn.example.org:3478?transport=udp";
+    public const string TurnSecret = "coturn-static-auth-secret";
+
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "telemed-api-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> tokens = [];
 
@@ -71,6 +76,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         // Every test signs in from TestServer's one (unknown) address: far above what the whole suite uses in a window.
         // SignInRateLimitTests runs a host of its own with a low limit.
         builder.UseSetting("Telemed:SignInPermitLimit", "60000");
+        builder.UseSetting("Telemed:WebRtc:Stun", StunUrl);
+        builder.UseSetting("Telemed:WebRtc:Turn", TurnUrl);
+        builder.UseSetting("Telemed:WebRtc:TurnSecret", TurnSecret);
     }
 
     public async Task InitializeAsync()
@@ -128,6 +136,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
             tokens[id] = (await users.IssueTokenAsync(id, "tests", id)).Secret;
         }
     }
+
+    /// <summary>The user's bearer token (for hub connections).</summary>
+    public string TokenOf(string userId) => tokens[userId];
 
     /// <summary>A client that sends the user's bearer token (no cookies).</summary>
     public HttpClient ClientAs(string userId)

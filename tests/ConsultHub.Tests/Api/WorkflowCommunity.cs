@@ -87,6 +87,9 @@ internal sealed class WorkflowCommunity
         }
     }
 
+    /// <summary>The user's bearer token (for hub connections).</summary>
+    public string TokenOf(string userId) => tokens[userId];
+
     public HttpClient ClientAs(string userId)
     {
         HttpClient client = host.CreateClient(new() { HandleCookies = false });

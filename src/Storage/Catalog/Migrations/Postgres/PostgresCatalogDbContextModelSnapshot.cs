@@ -645,6 +645,55 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                     b.ToTable("worklist_items", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Consults.ConsultMessageRecord", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("CaseId", "Sequence");
+
+                    b.ToTable("consult_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Consults.ConsultReceiptRecord", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("DeliveredThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReadThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CaseId", "UserId");
+
+                    b.ToTable("consult_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Telemed.Storage.Patients.Patient", b =>
                 {
                     b.Property<string>("Id")

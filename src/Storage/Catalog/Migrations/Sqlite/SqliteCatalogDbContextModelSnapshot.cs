@@ -634,6 +634,55 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                     b.ToTable("worklist_items", (string)null);
                 });
 
+            modelBuilder.Entity("Telemed.Storage.Consults.ConsultMessageRecord", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CaseId", "Sequence");
+
+                    b.ToTable("consult_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Telemed.Storage.Consults.ConsultReceiptRecord", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeliveredThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReadThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CaseId", "UserId");
+
+                    b.ToTable("consult_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Telemed.Storage.Patients.Patient", b =>
                 {
                     b.Property<string>("Id")

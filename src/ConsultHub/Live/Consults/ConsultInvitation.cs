@@ -1,0 +1,3 @@
+namespace Telemed.ConsultHub.Live.Consults;
+
+public sealed record ConsultInvitation(Guid CaseId, string InvitedBy);

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telemed.ConsultHub.Audit;
+using Telemed.ConsultHub.Auth;
+using Telemed.ConsultHub.Live.Calls;
+using Telemed.Grains.Cases;
+using Telemed.Grains.Consults;
+using Telemed.Storage.Accounts;
+
+namespace Telemed.ConsultHub.Live.Consults;
+
+/// <summary>
+/// /hubs/consult: the consult session of a case. Join(caseId, lastSeenSequence) is authorized per case (the requesting
+/// institution's staff, the assigned reader, the community's admins, and users invited into the session from the
+/// case's community) and answers with the messages the client has not seen; after that, messages, receipts, presence
+/// and typing arrive live. A client that reconnects joins again with the last sequence it saw and gets exactly what it
+/// missed. Joining and reading history are audited as patient-data reads, sending as a change.
+/// </summary>
+/// <remarks>
+/// The connection is added to the session's group before the history is read, so a message posted meanwhile is never
+/// lost; it may then arrive both in the answer and live, and a client keeps only sequences above the last it has.
+/// Pushes of two senders' messages may overtake each other: a client orders by sequence and fills a gap with History
+/// (as telemed consult chat does).
+/// </remarks>
+[Authorize]
+public sealed class ConsultSessionHub(
+    IGrainFactory grains, IInstitutionDirectory institutions, UserDirectory users, AuditTrail audit, IceServerOptions iceServers, TimeProvider clock)
+    : Hub<IConsultClient>
+{
+    /// <summary>At most this many messages in one answer.</summary>
+    public const int HistoryPage = 500;
+
+    private const string SessionsItem = "consults";
+
+    private static readonly string[] SignalKinds = ["offer", "answer", "ice-candidate", "renegotiate", "hang-up"];
+
+    public async Task<ConsultJoined> Join(Guid caseId, long afterSequence)
+    {
+        Caller caller = CurrentCaller();
+        JoinedSession session = await AuthorizeAsync(caller, caseId);
+        IConsultSessionGrain grain = Session(caseId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(caseId));
+        Sessions()[caseId] = session;
+        IReadOnlyList<string> present = await grain.JoinAsync(caller.UserId, Context.ConnectionId);
+        IReadOnlyList<ConsultMessage> messages = await grain.HistoryAsync(afterSequence, HistoryPage + 1);
+        IReadOnlyList<ConsultReceipt> receipts = await grain.ReceiptsAsync();
+        await AuditAsync("consult.join", session, "ok");
+        await Clients.OthersInGroup(Group(caseId)).Presence(new ConsultPresence(caseId, present, caller.UserId, "joined"));
+        return new ConsultJoined(caseId, present, [.. messages.Take(HistoryPage)], receipts, messages.Count > HistoryPage);
+    }
+
+    public async Task Leave(Guid caseId)
+    {
+        if (Sessions().TryRemove(caseId, out _))
+        {
+            await LeaveSessionAsync(caseId);
+        }
+    }
+
+    /// <summary>Messages after a sequence, in order (a page of at most <see cref="HistoryPage"/>).</summary>
+    public async Task<IReadOnlyList<ConsultMessage>> History(Guid caseId, long afterSequence)
+    {
+        JoinedSession session = Require(caseId);
+        IReadOnlyList<ConsultMessage> messages = await Session(caseId).HistoryAsync(afterSequence, HistoryPage);
+        await AuditAsync("consult.history", session, "ok");
+        return messages;
+    }
+
+    /// <summary>Sends a chat line; the answer (and every participant's "Message") carries its sequence number.</summary>
+    public async Task<ConsultMessage> Send(Guid caseId, string text)
+    {
+        JoinedSession session = Require(caseId);
+        ConsultMessage message;
+        try
+        {
+            message = await Session(caseId).PostAsync(CurrentCaller().UserId, text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HubException(e.Message);
+        }
+
+        await Clients.Group(Group(caseId)).Message(message);
+        await AuditAsync("consult.message", session, "ok");
+        return message;
+    }
+
+    /// <summary>The caller has received every message through <paramref name="throughSequence"/>.</summary>
+    public Task<ConsultReceipt> Delivered(Guid caseId, long throughSequence) => AcknowledgeAsync(caseId, throughSequence, 0);
+
+    /// <summary>The caller has read every message through <paramref name="throughSequence"/> (implies delivered).</summary>
+    public Task<ConsultReceipt> Read(Guid caseId, long throughSequence) => AcknowledgeAsync(caseId, 0, throughSequence);
+
+    public async Task Typing(Guid caseId, bool typing)
+    {
+        Require(caseId);
+        await Clients.OthersInGroup(Group(caseId)).Typing(new ConsultTyping(caseId, CurrentCaller().UserId, typing));
+    }
+
+    /// <summary>Invites a user of the case's community (not an auditor) into the session; they are told live.</summary>
+    public async Task Invite(Guid caseId, string userId)
+    {
+        JoinedSession session = Require(caseId);
+        UserAccount? user = await users.FindAsync(userId);
+        if (user is null || !user.Enabled || user.Role == UserRole.Auditor
+            || (user.CommunityId != session.CommunityId && user.CommunityId != session.RoutedCommunityId))
+        {
+            await AuditAsync("consult.invite", session, "denied");
+            throw new HubException($"{userId} cannot be invited: only active users of the case's community, other than auditors, can join its consult");
+        }
+
+        await Session(caseId).InviteAsync(userId, CurrentCaller().UserId);
+        await AuditAsync("consult.invite", session, "ok");
+        await Clients.User(userId).Invited(new ConsultInvitation(caseId, CurrentCaller().UserId));
+    }
+
+    /// <summary>The STUN/TURN servers for this caller's RTCPeerConnection (TURN credentials short-lived, per user).</summary>
+    public IReadOnlyList<IceServer> IceServers() => iceServers.For(CurrentCaller().UserId, clock.GetUtcNow());
+
+    /// <summary>
+    /// Relays WebRTC signalling (offer, answer, ice-candidate, renegotiate, hang-up) to another participant present in
+    /// the session; for a small group every pair signals. Media never passes through the hub.
+    /// </summary>
+    public async Task Signal(Guid caseId, string toUserId, string kind, string payload)
+    {
+        Require(caseId);
+        if (!SignalKinds.Contains(kind))
+        {
+            throw new HubException($"unknown signal '{kind}': one of {string.Join(", ", SignalKinds)}");
+        }
+
+        string from = CurrentCaller().UserId;
+        if (toUserId == from || !(await Session(caseId).PresentAsync()).Contains(toUserId))
+        {
+            throw new HubException($"{toUserId} is not in the consult on case {caseId}");
+        }
+
+        await Clients.User(toUserId).Signal(new CallSignal(caseId, from, toUserId, kind, payload ?? string.Empty));
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (Guid caseId in Sessions().Keys.ToList())
+        {
+            if (Sessions().TryRemove(caseId, out _))
+            {
+                await LeaveSessionAsync(caseId);
+            }
+        }
+
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task<ConsultReceipt> AcknowledgeAsync(Guid caseId, long delivered, long read)
+    {
+        Require(caseId);
+        ConsultReceipt receipt = await Session(caseId).AcknowledgeAsync(CurrentCaller().UserId, delivered, read);
+        await Clients.Group(Group(caseId)).Receipt(receipt);
+        return receipt;
+    }
+
+    private async Task LeaveSessionAsync(Guid caseId)
+    {
+        string userId = CurrentCaller().UserId;
+        IReadOnlyList<string> present = await Session(caseId).LeaveAsync(userId, Context.ConnectionId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(caseId));
+        await Clients.Group(Group(caseId)).Presence(new ConsultPresence(caseId, present, userId, "left"));
+    }
+
+    /// <summary>Loads the case and applies the join rule; a refusal is audited and thrown as a HubException the client sees.</summary>
+    private async Task<JoinedSession> AuthorizeAsync(Caller caller, Guid caseId)
+    {
+        CaseView view;
+        try
+        {
+            view = await grains.GetGrain<ICaseGrain>(caseId).GetAsync();
+        }
+        catch (KeyNotFoundException)
+        {
+            await audit.RecordAsync(Http(), "consult.join", Resource(caseId), (string?)null, "not-found");
+            throw new HubException($"no case {caseId}");
+        }
+
+        var scope = new AccessScope(caller, institutions);
+        bool inCaseCommunity = caller.CommunityId == view.CommunityId || caller.CommunityId == view.RoutedCommunityId;
+        bool allowed = (scope.IsStaff && scope.CanReadCase(view))
+            || (scope.IsReader && view.AssignedReaderId == caller.UserId)
+            || (scope.IsAdmin && inCaseCommunity)
+            || (!scope.IsAuditor && inCaseCommunity && await Session(caseId).IsInvitedAsync(caller.UserId));
+        var session = new JoinedSession(caseId, view.PatientId, view.CommunityId, view.RoutedCommunityId);
+        if (!allowed)
+        {
+            await AuditAsync("consult.join", session, "denied");
+            throw new HubException($"you may not join the consult on case {caseId}: it is open to the requesting institution's staff, "
+                + "the assigned reader, the community's admins and invited users");
+        }
+
+        return session;
+    }
+
+    private JoinedSession Require(Guid caseId) =>
+        Sessions().TryGetValue(caseId, out JoinedSession? session)
+            ? session
+            : throw new HubException($"join the consult on case {caseId} first");
+
+    private Task AuditAsync(string action, JoinedSession session, string outcome) =>
+        audit.RecordAsync(Http(), action, Resource(session.CaseId), session.PatientId, outcome, session.CommunityId);
+
+    private ConcurrentDictionary<Guid, JoinedSession> Sessions() =>
+        (ConcurrentDictionary<Guid, JoinedSession>)(Context.Items.TryGetValue(SessionsItem, out object? sessions) && sessions is not null
+            ? sessions
+            : Context.Items[SessionsItem] = new ConcurrentDictionary<Guid, JoinedSession>());
+
+    private Caller CurrentCaller() => Caller.From(Context.User!) ?? throw new HubException("not signed in");
+
+    private HttpContext Http() => Context.GetHttpContext() ?? throw new InvalidOperationException("a hub connection without HTTP context");
+
+    private IConsultSessionGrain Session(Guid caseId) => grains.GetGrain<IConsultSessionGrain>(caseId);
+
+    internal static string Group(Guid caseId) => "consult:" + caseId.ToString("N");
+
+    internal static string Resource(Guid caseId) => $"consult/{caseId}";
+
+    /// <summary>A session this connection joined, with what its audit entries need.</summary>
+    private sealed record JoinedSession(Guid CaseId, string? PatientId, string CommunityId, string RoutedCommunityId);
+}
