@@ -63,7 +63,7 @@ internal static class PatientEndpoints
         }
 
         await audit.RecordAsync(http, "patient.register", PatientAccess.Resource(patient.Id), patient.Id, "ok");
-        http.Response.Headers.ETag = PatientETag.Of(patient);
+        http.Response.Headers.ETag = RevisionETag.Of(patient.Version);
         return Results.Created($"/api/patients/{patient.Id}", PatientView.From(patient, scope));
     }
 
@@ -109,7 +109,7 @@ internal static class PatientEndpoints
         }
 
         await audit.RecordAsync(http, "patient.read", PatientAccess.Resource(id), id, "ok");
-        http.Response.Headers.ETag = PatientETag.Of(patient);
+        http.Response.Headers.ETag = RevisionETag.Of(patient.Version);
         return Results.Ok(PatientView.From(patient, http.Scope()));
     }
 
@@ -121,7 +121,7 @@ internal static class PatientEndpoints
             return refusal!;
         }
 
-        (int? expected, IResult? failure) = PatientETag.Precondition(http.Request, current);
+        (int? expected, IResult? failure) = RevisionETag.Precondition(http.Request, current.Version, "patient");
         if (failure is not null)
         {
             await audit.RecordAsync(http, "patient.update", PatientAccess.Resource(id), id, "precondition-failed");
@@ -144,11 +144,11 @@ internal static class PatientEndpoints
         if (change.Outcome != PatientChangeOutcome.Changed)
         {
             await audit.RecordAsync(http, "patient.update", PatientAccess.Resource(id), id, "precondition-failed");
-            return PatientETag.Stale(change.Patient is null ? "gone" : PatientETag.Of(change.Patient));
+            return RevisionETag.Stale("patient", change.Patient is null ? "gone" : RevisionETag.Of(change.Patient.Version));
         }
 
         await audit.RecordAsync(http, "patient.update", PatientAccess.Resource(id), id, "ok");
-        http.Response.Headers.ETag = PatientETag.Of(change.Patient!);
+        http.Response.Headers.ETag = RevisionETag.Of(change.Patient!.Version);
         return Results.Ok(PatientView.From(change.Patient!, http.Scope()));
     }
 
@@ -183,7 +183,7 @@ internal static class PatientEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"no patient {id}");
             default:
                 await audit.RecordAsync(http, "patient.link", PatientAccess.Resource(id), id, "ok");
-                http.Response.Headers.ETag = PatientETag.Of(change.Patient!);
+                http.Response.Headers.ETag = RevisionETag.Of(change.Patient!.Version);
                 PatientView view = PatientView.From(change.Patient!, scope);
                 return change.Outcome == PatientChangeOutcome.Changed ? Results.Created($"/api/patients/{id}", view) : Results.Ok(view);
         }
@@ -197,7 +197,7 @@ internal static class PatientEndpoints
             return refusal!;
         }
 
-        (int? expected, IResult? failure) = PatientETag.Precondition(http.Request, source);
+        (int? expected, IResult? failure) = RevisionETag.Precondition(http.Request, source.Version, "patient");
         if (failure is not null)
         {
             await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), id, "precondition-failed");
@@ -219,7 +219,7 @@ internal static class PatientEndpoints
         {
             case PatientChangeOutcome.Changed:
                 await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), [id, target.Id], "ok");
-                http.Response.Headers.ETag = PatientETag.Of(change.Patient!);
+                http.Response.Headers.ETag = RevisionETag.Of(change.Patient!.Version);
                 return Results.Ok(PatientView.From(change.Patient!, http.Scope()));
             case PatientChangeOutcome.Merged:
                 await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), [id, target.Id], "conflict");
@@ -227,7 +227,7 @@ internal static class PatientEndpoints
                     detail: $"{id} or {target.Id} was merged into another patient already");
             default:
                 await audit.RecordAsync(http, "patient.merge", PatientAccess.Resource(id), id, "precondition-failed");
-                return PatientETag.Stale(change.Patient is null ? "gone" : PatientETag.Of(change.Patient));
+                return RevisionETag.Stale("patient", change.Patient is null ? "gone" : RevisionETag.Of(change.Patient.Version));
         }
     }
 

@@ -99,7 +99,7 @@ internal static class ReportEndpoints
 
             IReportGrain grain = grains.GetGrain<IReportGrain>(id);
             ReportView report = await grain.GetAsync();
-            (int? expected, IResult? failed) = ReportETag.Precondition(http.Request, report);
+            (int? expected, IResult? failed) = RevisionETag.Precondition(http.Request, report.Revision, "report");
             if (failed is not null)
             {
                 await audit.RecordAsync(http, action, Resource(id), view.PatientId, "precondition-failed");
@@ -115,7 +115,7 @@ internal static class ReportEndpoints
             catch (ReportChangedException)
             {
                 outcome = "precondition-failed";
-                return ReportETag.Stale(ReportETag.Of(await grain.GetAsync()));
+                return RevisionETag.Stale("report", (await grain.GetAsync()).Revision);
             }
             finally
             {
@@ -143,13 +143,13 @@ internal static class ReportEndpoints
 
         string html = ReportDocument.Render(view, report, institutions.ToDictionary(i => i.Id, i => i.Name, StringComparer.Ordinal), names);
         await audit.RecordAsync(http, "report.print", Resource(id), view.PatientId, "ok");
-        http.Response.Headers.ETag = ReportETag.Of(report);
+        http.Response.Headers.ETag = RevisionETag.Of(report.Revision);
         return Results.Text(html, "text/html", Encoding.UTF8);
     }
 
     private static IResult Reply(HttpContext http, CaseView view, ReportView report)
     {
-        string tag = ReportETag.Of(report);
+        string tag = RevisionETag.Of(report.Revision);
         http.Response.Headers.ETag = tag;
         return Results.Ok(new ReportResource(report.CaseId, view.Status, report.Draft, report.Versions.Count > 0 ? report.Versions[^1] : null, report.Versions, tag));
     }

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Primitives;
 namespace Telemed.ConsultHub.Api;
 
 /// <summary>
-/// Entity tags for what admins edit (institutions, devices, users, settings, rosters): the owner's revision number,
-/// as <see cref="ReportETag"/> does for reports (RFC 9110 §8.8.3). A change names the tag it was made against in
-/// If-Match (§13.1.1): a stale one is 412, none 428 (RFC 6585 §3); the owner (grain or catalog row) checks the
-/// revision again inside the change, so a concurrent change in between is 412 too.
+/// Entity tags (RFC 9110 §8.8.3) for everything the API lets people edit concurrently — reports, patients, cases,
+/// institutions, devices, users, settings, rosters: the owner's revision number, which every change advances. A change
+/// names the tag it was made against in If-Match (§13.1.1): a stale one is 412 Precondition Failed, none 428
+/// Precondition Required (RFC 6585 §3). The owner (grain or catalog row) compares the revision again inside the change
+/// itself, so two edits made against the same tag cannot both pass.
 /// </summary>
 internal static class RevisionETag
 {
@@ -19,15 +20,12 @@ internal static class RevisionETag
     /// </summary>
     public static (int? Expected, IResult? Failure) Precondition(HttpRequest request, int current, string what)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        StringValues ifMatch = request.Headers.IfMatch;
-        if (StringValues.IsNullOrEmpty(ifMatch))
+        if (IfMatchTags(request) is not { } tags)
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
                 detail: $"send the {what}'s ETag (from its GET) in If-Match"));
         }
 
-        string[] tags = [.. ifMatch.SelectMany(v => (v ?? string.Empty).Split(',')).Select(t => t.Trim())];
         if (tags.Contains("*"))
         {
             return (null, null);
@@ -36,9 +34,18 @@ internal static class RevisionETag
         return tags.Contains(Of(current)) ? (current, null) : (null, Stale(what, current));
     }
 
-    public static IResult Stale(string what, int current) =>
+    /// <summary>
+    /// For changes where If-Match is optional: null when the request may go ahead (no If-Match, "*", or the current tag),
+    /// otherwise the 412 to answer.
+    /// </summary>
+    public static IResult? OptionalPrecondition(HttpRequest request, int current, string what) =>
+        IfMatchTags(request) is not { } tags || tags.Contains("*") || tags.Contains(Of(current)) ? null : Stale(what, current);
+
+    public static IResult Stale(string what, int current) => Stale(what, Of(current));
+
+    public static IResult Stale(string what, string currentTag) =>
         Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: $"the {what} changed",
-            detail: $"the {what}'s ETag is now {Of(current)}: read it again and reapply the change");
+            detail: $"the {what}'s ETag is now {currentTag}: read it again and reapply the change");
 
     /// <summary>Sets the ETag header and answers 200 with the body.</summary>
     public static IResult Ok<T>(HttpContext http, T body, int revision)
@@ -46,5 +53,15 @@ internal static class RevisionETag
         ArgumentNullException.ThrowIfNull(http);
         http.Response.Headers.ETag = Of(revision);
         return Results.Ok(body);
+    }
+
+    /// <summary>The entity tags If-Match lists (comma separated, possibly over several headers); null when it is absent.</summary>
+    private static string[]? IfMatchTags(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StringValues ifMatch = request.Headers.IfMatch;
+        return StringValues.IsNullOrEmpty(ifMatch)
+            ? null
+            : [.. ifMatch.SelectMany(v => (v ?? string.Empty).Split(',')).Select(t => t.Trim())];
     }
 }
