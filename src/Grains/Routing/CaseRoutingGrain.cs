@@ -12,7 +12,7 @@ namespace Telemed.Grains.Routing;
 /// reader's worklist. A decision the case never heard of (lost with a silo) left the case New, and its reminder
 /// resubmits it, so it is decided again; no reader ever saw the first decision.
 /// </summary>
-internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
+internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache settingsCache, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
 {
     /// <summary>Patients whose reader is remembered in memory before the memory starts over (misses ask the index).</summary>
     private const int ContinuityMemory = 50_000;
@@ -116,7 +116,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
             return; // Already moved or closed: the timeout that asked for this is stale.
         }
 
-        CommunitySettings settings = await Community.GetSettingsAsync();
+        CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, communityId);
         if (!open.TryGetValue(caseId, out current) || current.ReaderId != fromReaderId)
         {
             return; // Moved while the settings were read.
@@ -196,7 +196,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
                     break;
                 }
 
-                CommunitySettings settings = await Community.GetSettingsAsync();
+                CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, communityId);
                 if (onDuty.Count == 0)
                 {
                     await OverflowOrWait(settings);
