@@ -215,7 +215,12 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache 
                     }
                 }
 
-                await Task.WhenAll(placements.Select(p => Deliver(p.Request, p.ReaderId, "routed")));
+                bool[] delivered = await Task.WhenAll(placements.Select(p => Deliver(p.Request, p.ReaderId, "routed", publishWorklist: false)));
+                // One worklist event per reader and batch, not per case: each is a message to the feed and its observers.
+                foreach (string reader in placements.Where((_, i) => delivered[i]).Select(p => p.ReaderId).Distinct(StringComparer.Ordinal))
+                {
+                    PublishWorklist(reader);
+                }
             }
             while (dispatchAgain);
         }
@@ -309,7 +314,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache 
     /// Assigns the case (its state and index entry: from then on it is on the reader's worklist). If the case was
     /// cancelled meanwhile, or the call failed, the reservation is dropped: a case still New resubmits itself.
     /// </summary>
-    private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason)
+    private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason, bool publishWorklist = true)
     {
         try
         {
@@ -330,7 +335,11 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache 
             return false;
         }
 
-        PublishWorklist(readerId);
+        if (publishWorklist)
+        {
+            PublishWorklist(readerId);
+        }
+
         if (request.Priority == CasePriority.Stat)
         {
             CommunityFeed.Publish(GrainFactory, communityId,
