@@ -12,6 +12,7 @@ internal sealed class CaseGrain(
     WorkflowClock time,
     IOptions<CaseTimerOptions> timers,
     ICaseIndex index,
+    CommunitySettingsCache settingsCache,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain
 {
     private const string DeadlineReminder = "deadlines";
@@ -51,7 +52,7 @@ internal sealed class CaseGrain(
             throw new ArgumentException($"case {CaseId}: a clinical question is required", nameof(request));
         }
 
-        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(request.CommunityId).GetSettingsAsync();
+        CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, request.CommunityId);
         DateTimeOffset now = time.Now;
         Case.Opened = true;
         Case.CommunityId = request.CommunityId;
@@ -118,7 +119,7 @@ internal sealed class CaseGrain(
             return;
         }
 
-        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(Case.CommunityId).GetSettingsAsync();
+        CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, Case.CommunityId);
         DateTimeOffset due = time.Now + settings.SlaFor(priority);
         Case.Priority = priority;
         Case.SlaDueAt = due < Case.SlaDueAt ? due : Case.SlaDueAt;
@@ -231,7 +232,7 @@ internal sealed class CaseGrain(
     public async Task<Guid> RequestSecondOpinionAsync(string actor, string question)
     {
         RequireOpened();
-        CommunitySettings settings = await GrainFactory.GetGrain<ICommunityGrain>(Case.CommunityId).GetSettingsAsync();
+        CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, Case.CommunityId);
         string upper = settings.UpperLevelCommunityId
             ?? throw new InvalidOperationException($"case {CaseId}: community {Case.CommunityId} has no upper-level hospital for a second opinion");
         var secondOpinion = Guid.NewGuid();

@@ -5,7 +5,8 @@ namespace Telemed.Grains.Communities;
 
 internal sealed class CommunityGrain(
     [PersistentState("community", TelemedGrains.StorageName)] IPersistentState<CommunityGrain.State> state,
-    WorkflowClock time) : Grain, ICommunityGrain
+    WorkflowClock time,
+    CommunitySettingsCache settingsCache) : Grain, ICommunityGrain
 {
     private string CommunityId => this.GetPrimaryKeyString();
 
@@ -82,6 +83,7 @@ internal sealed class CommunityGrain(
         state.State.Settings = settings;
         state.State.SettingsRevision++;
         await state.WriteStateAsync();
+        settingsCache.Invalidate(CommunityId);
     }
 
     public Task<CommunitySettings> GetSettingsAsync() => Task.FromResult(state.State.Settings);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telemed.Grains.Cases;
+using Telemed.Grains.Communities;
 
 namespace Telemed.Grains.Hosting;
 
@@ -17,6 +18,8 @@ public static class TelemedGrains
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(new WorkflowClock(clock ?? TimeProvider.System));
+        builder.Services.TryAddSingleton<CommunitySettingsCache>();
+        builder.Services.TryAddSingleton<InstitutionCommunities>();
         builder.Services.AddOptions<CaseTimerOptions>().Configure(o => configureTimers?.Invoke(o));
         return builder;
     }

@@ -6,7 +6,8 @@ using Telemed.Grains.Hosting;
 namespace Telemed.Grains.Ingest;
 
 internal sealed class StudyGrain(
-    [PersistentState("study", TelemedGrains.StorageName)] IPersistentState<StudyGrain.State> state) : Grain, IStudyGrain
+    [PersistentState("study", TelemedGrains.StorageName)] IPersistentState<StudyGrain.State> state,
+    InstitutionCommunities institutions) : Grain, IStudyGrain
 {
     public async Task<IngestOutcome> IngestAsync(IngestedItem item)
     {
@@ -35,7 +36,7 @@ internal sealed class StudyGrain(
             return new IngestOutcome(existing, false, (await joined.GetAsync()).Priority);
         }
 
-        InstitutionRecord institution = await GrainFactory.GetGrain<IInstitutionGrain>(item.InstitutionId).GetAsync()
+        string communityId = await institutions.CommunityOfAsync(GrainFactory, item.InstitutionId)
             ?? throw new ArgumentException($"study {item.StudyKey}: institution {item.InstitutionId} is not defined in any community");
         // The case id follows from the study key, so a retry after a crash opens that same case, never a second one,
         // without a state write before the case opens (one fsynced write per ingest saved; bench/RESULTS.md, case load).
@@ -50,7 +51,7 @@ internal sealed class StudyGrain(
         try
         {
             await GrainFactory.GetGrain<ICaseGrain>(caseId).OpenAsync(new CaseRequest(
-                institution.CommunityId, kind, priority, question, item.InstitutionId, item.DeviceId ?? "ingest", item.PatientId,
+                communityId, kind, priority, question, item.InstitutionId, item.DeviceId ?? "ingest", item.PatientId,
                 [item.StudyKey], SpecialtyOf(item), kind == CaseKind.EcgRead ? new EcgFindings(flags) : null));
         }
         catch (CaseTransitionException)

@@ -12,7 +12,7 @@ namespace Telemed.Grains.Routing;
 /// reader's worklist. A decision the case never heard of (lost with a silo) left the case New, and its reminder
 /// resubmits it, so it is decided again; no reader ever saw the first decision.
 /// </summary>
-internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
+internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache settingsCache, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
 {
     /// <summary>Patients whose reader is remembered in memory before the memory starts over (misses ask the index).</summary>
     private const int ContinuityMemory = 50_000;
@@ -116,7 +116,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
             return; // Already moved or closed: the timeout that asked for this is stale.
         }
 
-        CommunitySettings settings = await Community.GetSettingsAsync();
+        CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, communityId);
         if (!open.TryGetValue(caseId, out current) || current.ReaderId != fromReaderId)
         {
             return; // Moved while the settings were read.
@@ -196,7 +196,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
                     break;
                 }
 
-                CommunitySettings settings = await Community.GetSettingsAsync();
+                CommunitySettings settings = await settingsCache.GetAsync(GrainFactory, communityId);
                 if (onDuty.Count == 0)
                 {
                     await OverflowOrWait(settings);
@@ -215,7 +215,12 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
                     }
                 }
 
-                await Task.WhenAll(placements.Select(p => Deliver(p.Request, p.ReaderId, "routed")));
+                bool[] delivered = await Task.WhenAll(placements.Select(p => Deliver(p.Request, p.ReaderId, "routed", publishWorklist: false)));
+                // One worklist event per reader and batch, not per case: each is a message to the feed and its observers.
+                foreach (string reader in placements.Where((_, i) => delivered[i]).Select(p => p.ReaderId).Distinct(StringComparer.Ordinal))
+                {
+                    PublishWorklist(reader);
+                }
             }
             while (dispatchAgain);
         }
@@ -309,7 +314,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
     /// Assigns the case (its state and index entry: from then on it is on the reader's worklist). If the case was
     /// cancelled meanwhile, or the call failed, the reservation is dropped: a case still New resubmits itself.
     /// </summary>
-    private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason)
+    private async Task<bool> Deliver(RoutingRequest request, string readerId, string reason, bool publishWorklist = true)
     {
         try
         {
@@ -330,7 +335,11 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, ILogger<CaseRoutingGrai
             return false;
         }
 
-        PublishWorklist(readerId);
+        if (publishWorklist)
+        {
+            PublishWorklist(readerId);
+        }
+
         if (request.Priority == CasePriority.Stat)
         {
             CommunityFeed.Publish(GrainFactory, communityId,
