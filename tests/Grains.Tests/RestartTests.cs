@@ -41,9 +41,10 @@ public sealed class RestartTests
             CaseView restored = await grain.GetAsync();
             Assert.Equal(CaseStatus.InProgress, restored.Status);
             Assert.Equal("card-a", restored.AssignedReaderId);
-            // The reminder read back at start may already have recorded the breach before this first read (under load).
+            // The reminder read back at start may already have recorded the breach, and routing the escalation that
+            // follows it, before this first read (under load); nothing else may have happened to the case.
             Assert.Equal(["opened", "assigned", "accepted"], restored.History.Select(h => h.Action).Take(3));
-            Assert.All(restored.History.Skip(3), h => Assert.Equal("SLA breached", h.Action));
+            Assert.All(restored.History.Skip(3), h => Assert.Contains(h.Action, (string[])["SLA breached", "escalated"]));
             Assert.Equal([caseId], (await second.Grains.GetGrain<IReaderGrain>("card-a").GetWorklistAsync()).Select(e => e.CaseId));
 
             CaseView breached = await Eventually.Until(grain.GetAsync, c => c.SlaBreached, "the SLA breach after the restart", seconds: 30);
