@@ -26,11 +26,17 @@ public sealed class RestartTests
                 caseId = await County.OpenAsync(first.Grains, CasePriority.Stat, patientId: "patient-1");
                 await County.AssignedAsync(first.Grains, caseId);
                 await first.Grains.GetGrain<ICaseGrain>(caseId).AcceptAsync("card-a");
+                Guid other = await County.OpenAsync(first.Grains, CasePriority.Routine, patientId: "patient-2");
+                await County.AssignedAsync(first.Grains, other);
+                await first.Grains.GetGrain<ICaseGrain>(other).CancelAsync("staff-ta", "sent by mistake");
             }
 
             await using (CatalogDbContext catalog = CatalogDatabase.OpenSqlite(folder.DatabasePath))
             {
-                Assert.Single(await catalog.Reminders.Where(r => r.ServiceId == GrainCluster.ServiceId && r.ReminderName == "deadlines").ToListAsync());
+                // Deadlines are driven per routing pool: one reminder for the county's cardiology pool, none per case.
+                ReminderRecord deadlines = Assert.Single(await catalog.Reminders.Where(r => r.ServiceId == GrainCluster.ServiceId).ToListAsync());
+                Assert.Equal("deadlines", deadlines.ReminderName);
+                Assert.Contains(RoutingKey.For(County.Id, Specialty.Cardiology), deadlines.GrainId, StringComparison.Ordinal);
                 Assert.Contains(await catalog.GrainStates.Select(g => g.StateName).Distinct().ToListAsync(), n => n == "case");
             }
 

@@ -45,6 +45,40 @@ internal static class CaseIndexScenarios
         Assert.Equal(1, await catalog.CaseRecords.CountAsync(r => r.OpenedAt >= Opened && r.OpenedAt < Opened.AddSeconds(1)));
     }
 
+    /// <summary>
+    /// The pool's deadline tick reads New cases and the open cases whose accept deadline passed or whose SLA reached three
+    /// quarters (unwarned) or passed (unbreached); not closed cases, other pools, or cases with nothing due.
+    /// </summary>
+    public static async Task A_pool_reads_the_cases_its_deadline_tick_must_look_at(Func<CatalogDbContext> open)
+    {
+        var index = new CatalogCaseIndex(open);
+        DateTimeOffset now = Opened.AddMinutes(8);
+        CaseIndexEntry Case(CaseStatus status, string pool = "county-1", Specialty specialty = Specialty.Cardiology) => new(
+            Guid.NewGuid(), "county-1", pool, "township-a", "staff-ta", CaseKind.EcgRead, CasePriority.Routine, specialty, status,
+            null, status == CaseStatus.New ? null : "card-a", "q", Opened, null, null, null, null, Opened.AddMinutes(100), false, Opened, 1);
+        CaseIndexEntry waiting = Case(CaseStatus.New);
+        CaseIndexEntry acceptDue = Case(CaseStatus.Assigned) with { AcceptDueAt = now };
+        CaseIndexEntry acceptLater = Case(CaseStatus.Assigned) with { AcceptDueAt = now.AddMilliseconds(1) };
+        CaseIndexEntry warnDue = Case(CaseStatus.InProgress) with { SlaDueAt = Opened.AddMinutes(10) }; // 3/4 at 7.5 min
+        CaseIndexEntry warned = warnDue with { CaseId = Guid.NewGuid(), SlaWarned = true };
+        CaseIndexEntry breachDue = Case(CaseStatus.Preliminary) with { SlaDueAt = now, SlaWarned = true };
+        CaseIndexEntry breached = breachDue with { CaseId = Guid.NewGuid(), SlaBreached = true };
+        CaseIndexEntry signed = Case(CaseStatus.Signed) with { SlaDueAt = now, AcceptDueAt = now };
+        CaseIndexEntry otherPool = Case(CaseStatus.New, pool: "county-2");
+        CaseIndexEntry otherSpecialty = Case(CaseStatus.New, specialty: Specialty.Radiology);
+        foreach (CaseIndexEntry entry in new[] { waiting, acceptDue, acceptLater, warnDue, warned, breachDue, breached, signed, otherPool, otherSpecialty })
+        {
+            await index.WriteAsync(entry);
+        }
+
+        IReadOnlyList<CaseIndexEntry> due = await index.DeadlineCasesOfPoolAsync("county-1", Specialty.Cardiology, now);
+        Assert.Equal(
+            new[] { waiting.CaseId, acceptDue.CaseId, warnDue.CaseId, breachDue.CaseId }.Order(),
+            due.Select(e => e.CaseId).Order());
+        Assert.Equal(now, due.Single(e => e.CaseId == acceptDue.CaseId).AcceptDueAt);
+        Assert.True(due.Single(e => e.CaseId == breachDue.CaseId).SlaWarned);
+    }
+
     private static async Task<CaseRecord> Read(Func<CatalogDbContext> open, Guid caseId)
     {
         await using CatalogDbContext catalog = open();

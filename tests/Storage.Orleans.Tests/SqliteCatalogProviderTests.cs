@@ -27,6 +27,9 @@ public sealed class SqliteCatalogProviderTests : IDisposable
     public async Task CaseIndex_An_entry_reads_back_and_only_a_newer_revision_replaces_it() => await CaseIndexScenarios.An_entry_reads_back_and_only_a_newer_revision_replaces_it(await Catalog());
 
     [Fact]
+    public async Task CaseIndex_A_pool_reads_the_cases_its_deadline_tick_must_look_at() => await CaseIndexScenarios.A_pool_reads_the_cases_its_deadline_tick_must_look_at(await Catalog());
+
+    [Fact]
     public async Task GrainStorage_Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest() => await GrainStorageScenarios.Concurrent_writes_fail_only_the_stale_ones_and_store_the_rest(await Catalog());
 
     [Fact]

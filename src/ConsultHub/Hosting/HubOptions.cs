@@ -56,7 +56,7 @@ public sealed record HubOptions
     /// <summary>The blob store's folder (default the data directory); in a cluster a folder every process shares.</summary>
     public string BlobRoot { get; init; } = "data";
 
-    /// <summary>How often an open case wakes to check its accept and SLA deadlines (and resubmit itself to routing).</summary>
+    /// <summary>How often each routing pool checks its open cases' accept and SLA deadlines (and has lost New cases resubmit themselves).</summary>
     public TimeSpan CaseCheckPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

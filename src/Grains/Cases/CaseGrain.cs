@@ -13,8 +13,10 @@ internal sealed class CaseGrain(
     IOptions<CaseTimerOptions> timers,
     ICaseIndex index,
     CommunitySettingsCache settingsCache,
+    RoutingDeadlines routingDeadlines,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain
 {
+    /// <summary>The fallback reminder, registered only while this case's index entry lags (the pool cannot see it).</summary>
     private const string DeadlineReminder = "deadlines";
 
     /// <summary>The <see cref="CaseChanged.Action"/> of the warning at three quarters of the SLA.</summary>
@@ -74,10 +76,12 @@ internal sealed class CaseGrain(
         Record(request.RequestedBy, "opened", $"{request.Priority} {request.Kind}: {request.ClinicalQuestion}");
         try
         {
-            // The reminder before the state: it is what resubmits a New case whose one-way Submit was lost. Stored the
-            // other way round, a silo dying in between left an opened case that a retried open refuses ("exists")
-            // and nothing would ever route. A tick on a not-yet-opened case just unregisters it again.
-            await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+            // The pool's deadline reminder before the state: its tick finds this case New in the index and has it
+            // resubmit itself if the one-way Submit below is lost. Stored the other way round, a silo dying in between
+            // left an opened case that a retried open refuses ("exists") and nothing would ever route. The state and
+            // its index entry are one transaction on SQLite; where they are not and the entry fails, Save registers
+            // this case's own reminder instead.
+            await routingDeadlines.EnsureAsync(GrainFactory, Pool());
             await Save();
         }
         catch
@@ -225,6 +229,8 @@ internal sealed class CaseGrain(
     {
         RequireOpened();
         Case.RoutedCommunityId = upperCommunityId;
+        // From now on the upper pool's tick watches this case's deadlines.
+        await routingDeadlines.EnsureAsync(GrainFactory, Pool());
         Record("routing", "overflowed", $"no reader on duty in {Case.CommunityId}: sent to {upperCommunityId}");
         await Save();
     }
@@ -244,17 +250,40 @@ internal sealed class CaseGrain(
         return secondOpinion;
     }
 
+    /// <summary>
+    /// The fallback reminder (registered when an index write failed, or left from before deadlines moved to the
+    /// routing pools): catch the index entry up, check once, and hand the deadlines back to the pool.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Case.Opened && !IsClosed(Case.Status))
+        {
+            // Stored again, not just re-indexed: an entry from before the deadline columns (same revision) would
+            // otherwise keep no accept deadline for the pool to find.
+            await routingDeadlines.EnsureAsync(GrainFactory, Pool());
+            await Save();
+            if (!indexed)
+            {
+                return; // The pool cannot see this case yet: keep waking it.
+            }
+
+            await CheckDeadlinesAsync();
+        }
+        else if (Case.Opened && !await WriteIndex())
+        {
+            return;
+        }
+
+        if (indexed)
+        {
+            await StopDeadlines();
+        }
+    }
+
+    public async Task CheckDeadlinesAsync()
     {
         if (!Case.Opened || IsClosed(Case.Status))
         {
-            // The reminder outlives a close only if the index write failed (see Close): catch up before stopping.
-            if (Case.Opened && !await WriteIndex())
-            {
-                return;
-            }
-
-            await StopDeadlines();
             return;
         }
 
@@ -314,12 +343,6 @@ internal sealed class CaseGrain(
         // Stored with the index entry, the case has left its reader's worklist; routing frees the reader's place.
         await Save();
         _ = Routing().CaseClosedAsync(CaseId);
-        // The reminder is what wakes a closed case after a crash; it stays until the index shows the close.
-        if (indexed)
-        {
-            await StopDeadlines();
-        }
-
         Publish();
     }
 
@@ -332,6 +355,7 @@ internal sealed class CaseGrain(
         {
             logger.LogWarning("case {CaseId}: index entry (revision {Revision}) not written; it catches up later", CaseId, Case.Revision);
             indexed = false;
+            await StartFallbackReminder();
             this.DeactivateOnIdle();
         }
         else
@@ -364,11 +388,27 @@ internal sealed class CaseGrain(
         return indexed;
     }
 
+    /// <summary>
+    /// The routing pool finds its cases' deadlines in the index; a case whose entry lags wakes itself until the entry
+    /// caught up (on the next write, activation or tick). Best effort: the entry is also re-written on activation.
+    /// </summary>
+    private async Task StartFallbackReminder()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "case {CaseId}: fallback deadline reminder not registered", CaseId);
+        }
+    }
+
     private CaseIndexEntry Entry() => new(
         CaseId, Case.CommunityId, Case.RoutedCommunityId, Case.RequestingInstitutionId, Case.RequestedBy, Case.Kind,
         Case.Priority, Case.Specialty, Case.Status, Case.PatientId, Case.AssignedReaderId, Case.ClinicalQuestion,
         Case.OpenedAt, Case.AssignedAt, Case.AcceptedAt, Case.SignedAt, Case.ClosedAt, Case.SlaDueAt, Case.SlaBreached,
-        Case.UpdatedAt, Case.Revision);
+        Case.UpdatedAt, Case.Revision, Case.AcceptDueAt, Case.SlaWarned);
 
     private async Task StopDeadlines()
     {
@@ -381,7 +421,9 @@ internal sealed class CaseGrain(
     private void Submit() => _ = Routing().SubmitAsync(
         new RoutingRequest(CaseId, Case.Kind, Case.Priority, Case.PatientId, Case.OpenedAt, Case.SlaDueAt));
 
-    private ICaseRoutingGrain Routing() => GrainFactory.GetGrain<ICaseRoutingGrain>(RoutingKey.For(Case.RoutedCommunityId, Case.Specialty));
+    private ICaseRoutingGrain Routing() => GrainFactory.GetGrain<ICaseRoutingGrain>(Pool());
+
+    private string Pool() => RoutingKey.For(Case.RoutedCommunityId, Case.Specialty);
 
     /// <param name="action">What changed; by default the last history entry's action.</param>
     private void Publish(string? action = null)

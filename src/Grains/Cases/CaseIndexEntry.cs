@@ -25,4 +25,6 @@ public sealed record CaseIndexEntry(
     DateTimeOffset SlaDueAt,
     bool SlaBreached,
     DateTimeOffset UpdatedAt,
-    long Revision);
+    long Revision,
+    DateTimeOffset? AcceptDueAt = null,
+    bool SlaWarned = false);

@@ -1,8 +1,10 @@
 namespace Telemed.Grains.Cases;
 
 /// <summary>
-/// How often an open case wakes (through a durable reminder) to compare its accept and SLA deadlines with the clock.
-/// The period bounds how late a breach is noticed; tests shorten it together with Orleans' minimum reminder period.
+/// How often a routing pool wakes (through one durable reminder per pool) to compare its open cases' accept and SLA
+/// deadlines with the clock and to resubmit cases it lost; a case whose index write failed wakes itself at the same
+/// period until the index caught up. The period bounds how late a breach is noticed; tests shorten it together with
+/// Orleans' minimum reminder period.
 /// </summary>
 public sealed class CaseTimerOptions
 {

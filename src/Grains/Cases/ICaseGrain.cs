@@ -7,7 +7,7 @@ namespace Telemed.Grains.Cases;
 /// </summary>
 public interface ICaseGrain : IGrainWithGuidKey, IRemindable
 {
-    /// <summary>Opens the case (New), starts its deadline reminder and hands it to routing.</summary>
+    /// <summary>Opens the case (New), makes sure its routing pool's deadline reminder runs and hands it to routing.</summary>
     Task<CaseView> OpenAsync(CaseRequest request);
 
     Task<CaseView> GetAsync();
@@ -38,6 +38,14 @@ public interface ICaseGrain : IGrainWithGuidKey, IRemindable
 
     /// <summary>Routing sent the case to the upper-level community's pool.</summary>
     Task RecordOverflowAsync(string upperCommunityId);
+
+    /// <summary>
+    /// Compares the accept and SLA deadlines with the clock (timeout → reassignment, warning at three quarters of the
+    /// SLA, breach → escalation) and resubmits a New case to routing. The routing pool's deadline tick calls it for its
+    /// cases that are due or that it does not hold; repeating it is harmless.
+    /// </summary>
+    [OneWay]
+    Task CheckDeadlinesAsync();
 
     /// <summary>Opens a linked case in the upper-level community's pool and returns its id.</summary>
     Task<Guid> RequestSecondOpinionAsync(string actor, string question);

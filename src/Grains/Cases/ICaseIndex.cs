@@ -25,6 +25,12 @@ public interface ICaseIndex
     /// <summary>The open cases with a reader in a routing pool (routed community and specialty): its readers' loads.</summary>
     Task<IReadOnlyList<CaseIndexEntry>> OpenCasesOfPoolAsync(string routedCommunityId, Specialty specialty);
 
+    /// <summary>
+    /// A pool's (routed community and specialty) cases that its deadline tick looks at: every New case, and every case
+    /// not closed whose accept deadline passed, or whose SLA passed or reached three quarters unbreached and unwarned.
+    /// </summary>
+    Task<IReadOnlyList<CaseIndexEntry>> DeadlineCasesOfPoolAsync(string routedCommunityId, Specialty specialty, DateTimeOffset now);
+
     /// <summary>For each patient that has one, the reader of their latest case with a reader in this pool (continuity).</summary>
     Task<IReadOnlyDictionary<string, string>> LastReadersAsync(string routedCommunityId, Specialty specialty, IReadOnlyCollection<string> patientIds);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
+using Telemed.Grains.Routing;
 
 namespace Telemed.Grains.Hosting;
 
@@ -20,6 +21,7 @@ public static class TelemedGrains
         builder.Services.TryAddSingleton(new WorkflowClock(clock ?? TimeProvider.System));
         builder.Services.TryAddSingleton<CommunitySettingsCache>();
         builder.Services.TryAddSingleton<InstitutionCommunities>();
+        builder.Services.TryAddSingleton<RoutingDeadlines>();
         builder.Services.AddOptions<CaseTimerOptions>().Configure(o => configureTimers?.Invoke(o));
         return builder;
     }

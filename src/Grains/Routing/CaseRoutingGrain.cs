@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
 using Telemed.Grains.Events;
+using Telemed.Grains.Hosting;
 using Telemed.Grains.Readers;
 
 namespace Telemed.Grains.Routing;
@@ -9,11 +11,20 @@ namespace Telemed.Grains.Routing;
 /// <summary>
 /// A routing pool with its working set in memory (see <see cref="ICaseRoutingGrain"/>). Nothing here is stored per
 /// case: the case's own AssignAsync (state and index entry) is what makes a placement durable and puts the case on the
-/// reader's worklist. A decision the case never heard of (lost with a silo) left the case New, and its reminder
-/// resubmits it, so it is decided again; no reader ever saw the first decision.
+/// reader's worklist. A decision the case never heard of (lost with a silo) left the case New, and the pool's deadline
+/// tick finds it New in the index and has it resubmit itself, so it is decided again; no reader ever saw the first
+/// decision. The same tick (one reminder per pool instead of one per case) has each case whose accept or SLA deadline
+/// is due check it.
 /// </summary>
-internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache settingsCache, ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
+internal sealed class CaseRoutingGrain(
+    ICaseIndex index,
+    CommunitySettingsCache settingsCache,
+    WorkflowClock time,
+    IOptions<CaseTimerOptions> timers,
+    ILogger<CaseRoutingGrain> logger) : Grain, ICaseRoutingGrain
 {
+    private const string DeadlineReminder = "deadlines";
+
     /// <summary>Patients whose reader is remembered in memory before the memory starts over (misses ask the index).</summary>
     private const int ContinuityMemory = 50_000;
 
@@ -35,6 +46,7 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache 
     private Specialty specialty;
     private bool dispatching;
     private bool dispatchAgain;
+    private Task? deadlinesStarted;
 
     private ICommunityGrain Community => GrainFactory.GetGrain<ICommunityGrain>(communityId);
 
@@ -163,6 +175,42 @@ internal sealed class CaseRoutingGrain(ICaseIndex index, CommunitySettingsCache 
         string[] recipients = [.. new[] { backup, contacts.DepartmentHeadId, currentReaderId }.OfType<string>().Distinct()];
         CommunityFeed.Publish(GrainFactory, communityId,
             new AlertRaised(caseId, AlertKind.SlaBreached, recipients, $"case {caseId} passed its SLA unsigned"));
+    }
+
+    public Task StartDeadlinesAsync()
+    {
+        // Interleaved: several cases may ask at once; one registration serves them (retried after a failure).
+        if (deadlinesStarted is null || deadlinesStarted.IsFaulted || deadlinesStarted.IsCanceled)
+        {
+            deadlinesStarted = this.RegisterOrUpdateReminder(DeadlineReminder, timers.Value.CheckPeriod, timers.Value.CheckPeriod);
+        }
+
+        return deadlinesStarted;
+    }
+
+    /// <summary>
+    /// The pool's deadline tick: every New case it does not hold (its submit was lost, or the pool restarted) is told
+    /// to resubmit itself, and every case with a due accept timeout, SLA warning or SLA breach is told to check its
+    /// deadlines (the case decides and records, as it did with its own reminder). Both calls are one-way and repeat
+    /// harmlessly, so an index entry that lags a change only costs a repeated call on the next tick.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        deadlinesStarted ??= Task.CompletedTask;
+        DateTimeOffset now = time.Now;
+        IReadOnlyList<CaseIndexEntry> cases = await index.DeadlineCasesOfPoolAsync(communityId, specialty, now);
+        foreach (CaseIndexEntry entry in cases)
+        {
+            bool lost = entry.Status == CaseStatus.New && !queued.ContainsKey(entry.CaseId) && !open.ContainsKey(entry.CaseId);
+            bool due = entry.AcceptDueAt <= now || (!entry.SlaBreached && (entry.SlaDueAt <= now
+                || (!entry.SlaWarned && now >= entry.SlaDueAt - (entry.SlaDueAt - entry.OpenedAt) / 4)));
+            if (lost || due)
+            {
+                _ = GrainFactory.GetGrain<ICaseGrain>(entry.CaseId).CheckDeadlinesAsync();
+            }
+        }
+
+        Kick();
     }
 
     public Task<IReadOnlyList<RoutingRequest>> GetQueueAsync() => Task.FromResult<IReadOnlyList<RoutingRequest>>([.. queue]);

@@ -15,6 +15,7 @@ internal static class CaseRecordUpsert
         "CaseId", "CommunityId", "RoutedCommunityId", "RequestingInstitutionId", "RequestedBy", "Kind", "Priority",
         "Specialty", "Status", "PatientId", "AssignedReaderId", "ClinicalQuestion", "OpenedAt", "AssignedAt", "AcceptedAt",
         "SignedAt", "ClosedAt", "SlaDueAt", "SlaBreached", "UpdatedAt", "Revision",
+        "AcceptDueAt", "SlaWarned",
     ];
 
     public static readonly string Sql =
@@ -57,6 +58,7 @@ internal static class CaseRecordUpsert
             entry.Specialty.ToString(), entry.Status.ToString(), entry.PatientId, entry.AssignedReaderId, entry.ClinicalQuestion,
             Millis(entry.OpenedAt), Millis(entry.AssignedAt), Millis(entry.AcceptedAt), Millis(entry.SignedAt),
             Millis(entry.ClosedAt), Millis(entry.SlaDueAt), entry.SlaBreached, Millis(entry.UpdatedAt), entry.Revision,
+            Millis(entry.AcceptDueAt), entry.SlaWarned,
         ];
 
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();

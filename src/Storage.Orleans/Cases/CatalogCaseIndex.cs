@@ -97,6 +97,23 @@ public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICase
         return [.. rows.Select(Entry)];
     }
 
+    public async Task<IReadOnlyList<CaseIndexEntry>> DeadlineCasesOfPoolAsync(string routedCommunityId, Specialty specialty, DateTimeOffset now)
+    {
+        string name = specialty.ToString();
+        long at = now.ToUnixTimeMilliseconds();
+        await using CatalogDbContext catalog = openCatalog();
+        // Plain SQL: the three-quarter mark (SlaDueAt - (SlaDueAt - OpenedAt) / 4 <= now, times 4) is arithmetic on
+        // converted columns, which LINQ does not translate. Through the (RoutedCommunityId, Status) index.
+        List<CaseRecord> rows = await catalog.CaseRecords.FromSql($$"""
+            SELECT * FROM case_records
+            WHERE "RoutedCommunityId" = {{routedCommunityId}} AND "Specialty" = {{name}}
+              AND "Status" IN ('New', 'Assigned', 'InProgress', 'Preliminary')
+              AND ("Status" = 'New' OR "AcceptDueAt" <= {{at}}
+                OR (NOT "SlaBreached" AND ("SlaDueAt" <= {{at}} OR (NOT "SlaWarned" AND 3 * "SlaDueAt" + "OpenedAt" <= 4 * {{at}}))))
+            """).AsNoTracking().ToListAsync().ConfigureAwait(false);
+        return [.. rows.Select(Entry)];
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> LastReadersAsync(string routedCommunityId, Specialty specialty, IReadOnlyCollection<string> patientIds)
     {
         ArgumentNullException.ThrowIfNull(patientIds);
@@ -149,5 +166,5 @@ public sealed class CatalogCaseIndex(Func<CatalogDbContext> openCatalog) : ICase
         r.CaseId, r.CommunityId, r.RoutedCommunityId, r.RequestingInstitutionId, r.RequestedBy,
         Enum.Parse<CaseKind>(r.Kind), Enum.Parse<CasePriority>(r.Priority), Enum.Parse<Specialty>(r.Specialty),
         Enum.Parse<CaseStatus>(r.Status), r.PatientId, r.AssignedReaderId, r.ClinicalQuestion, r.OpenedAt, r.AssignedAt,
-        r.AcceptedAt, r.SignedAt, r.ClosedAt, r.SlaDueAt, r.SlaBreached, r.UpdatedAt, r.Revision);
+        r.AcceptedAt, r.SignedAt, r.ClosedAt, r.SlaDueAt, r.SlaBreached, r.UpdatedAt, r.Revision, r.AcceptDueAt, r.SlaWarned);
 }

@@ -55,6 +55,12 @@ public sealed class CaseRecord
 
     public bool SlaBreached { get; set; }
 
+    /// <summary>When an Assigned case times out unaccepted (null once accepted, timed out or unassigned): the pool's deadline tick finds it by this.</summary>
+    public DateTimeOffset? AcceptDueAt { get; set; }
+
+    /// <summary>The warning at three quarters of the SLA was given.</summary>
+    public bool SlaWarned { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>

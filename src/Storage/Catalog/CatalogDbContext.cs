@@ -230,6 +230,7 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             record.Property(c => c.ClosedAt).HasConversion(UnixMilliseconds);
             record.Property(c => c.SlaDueAt).HasConversion(UnixMilliseconds);
             record.Property(c => c.UpdatedAt).HasConversion(UnixMilliseconds);
+            record.Property(c => c.AcceptDueAt).HasConversion(UnixMilliseconds);
             // A community's cases by status (dashboards), a pool's, an institution's by date, a reader's worklist, a patient's.
             record.HasIndex(c => new { c.CommunityId, c.Status });
             record.HasIndex(c => new { c.RoutedCommunityId, c.Status });

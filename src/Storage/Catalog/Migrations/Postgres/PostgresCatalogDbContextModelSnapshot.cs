@@ -207,6 +207,9 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("AcceptDueAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("AcceptedAt")
                         .HasColumnType("bigint");
 
@@ -272,6 +275,9 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
 
                     b.Property<long>("SlaDueAt")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("SlaWarned")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Specialty")
                         .IsRequired()

@@ -202,6 +202,9 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AcceptDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("AcceptedAt")
                         .HasColumnType("INTEGER");
 
@@ -266,6 +269,9 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SlaDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SlaWarned")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Specialty")
