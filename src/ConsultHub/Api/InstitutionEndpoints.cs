@@ -44,21 +44,7 @@ internal static class InstitutionEndpoints
                 return Results.Forbid();
             }
 
-            var errors = new Dictionary<string, string[]>();
-            if (!Identifiers.IsValid(request.Id))
-            {
-                errors["id"] = [Identifiers.Rule];
-            }
-
-            if (NameProblem(request.Name) is { } nameProblem)
-            {
-                errors["name"] = [nameProblem];
-            }
-
-            if (request.Specialty is not { } specialty || !Enum.IsDefined(specialty))
-            {
-                errors["specialty"] = [$"one of {string.Join(", ", Enum.GetNames<Specialty>())}"];
-            }
+            Dictionary<string, string[]> errors = NewEntryErrors(request.Id, request.Name, "specialty", request.Specialty);
 
             if (errors.Count > 0)
             {
@@ -122,21 +108,7 @@ internal static class InstitutionEndpoints
                 return Results.Forbid();
             }
 
-            var errors = new Dictionary<string, string[]>();
-            if (!Identifiers.IsValid(request.Id))
-            {
-                errors["id"] = [Identifiers.Rule];
-            }
-
-            if (NameProblem(request.Name) is { } nameProblem)
-            {
-                errors["name"] = [nameProblem];
-            }
-
-            if (request.Level is not { } level || !Enum.IsDefined(level))
-            {
-                errors["level"] = [$"one of {string.Join(", ", Enum.GetNames<InstitutionLevel>())}"];
-            }
+            Dictionary<string, string[]> errors = NewEntryErrors(request.Id, request.Name, "level", request.Level);
 
             if (errors.Count > 0)
             {
@@ -201,6 +173,29 @@ internal static class InstitutionEndpoints
                 await Audit(http, audit, scope, "institution.rename", id, outcome);
             }
         });
+
+    /// <summary>What is wrong with a new institution's or department's id, name and kind (level or specialty), by field.</summary>
+    private static Dictionary<string, string[]> NewEntryErrors<TKind>(string? id, string? name, string kindField, TKind? kind)
+        where TKind : struct, Enum
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Identifiers.IsValid(id))
+        {
+            errors["id"] = [Identifiers.Rule];
+        }
+
+        if (NameProblem(name) is { } nameProblem)
+        {
+            errors["name"] = [nameProblem];
+        }
+
+        if (kind is not { } value || !Enum.IsDefined(value))
+        {
+            errors[kindField] = [$"one of {string.Join(", ", Enum.GetNames<TKind>())}"];
+        }
+
+        return errors;
+    }
 
     private static string? NameProblem(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128 ? "1–128 characters" : null;
