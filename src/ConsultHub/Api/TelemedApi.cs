@@ -52,6 +52,7 @@ public static class TelemedApi
         api.MapDashboard();
         api.MapPatients();
         api.MapReferrals();
+        Telemed.ConsultHub.Fhir.FhirEndpoints.MapFhir(app);
         return app;
     }
 }
