@@ -28,7 +28,8 @@ internal static class CapabilityStatementMapper
         [
             new() { Name = "patient", Type = R4.SearchParamType.Reference, Definition = "http://hl7.org/fhir/SearchParameter/clinical-patient", Documentation = "Patient/{id} or a community patient id" },
             new() { Name = "status", Type = R4.SearchParamType.Token, Definition = "http://hl7.org/fhir/SearchParameter/ServiceRequest-status", Documentation = "active, completed or revoked (comma-separated for any of them)" },
-            new() { Name = "_count", Type = R4.SearchParamType.Number, Documentation = $"page size, 1–{FhirEndpoints.MaxCount} (default {FhirEndpoints.DefaultCount})" },
+            new() { Name = "_count", Type = R4.SearchParamType.Number, Documentation = $"page size, 0–{FhirEndpoints.MaxCount} (default {FhirEndpoints.DefaultCount}; 0: the total only)" },
+            new() { Name = "_offset", Type = R4.SearchParamType.Number, Documentation = "rows to skip, as the next link gives it" },
         ];
 
         return new R4.CapabilityStatement

@@ -35,14 +35,14 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
             {
                 if (double.TryParse(report.Field(field), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
                 {
-                    found[code.Loinc] = new EcgMeasurement(code, value, EcgMeasurementOrigin.Report, null);
+                    found[code.Loinc] = new EcgMeasurement(code, value, EcgMeasurementOrigin.Report);
                 }
             }
         }
 
         if (view.Kind == CaseKind.EcgRead && found.Count < FhirCodes.EcgMeasurements.Count && await EcgInstanceAsync(view, cancellationToken) is { } ecg)
         {
-            WaveformMeasurements stored = await MeasureWaveformAsync(ecg.BlobHash, ecg.SopInstanceUid, cancellationToken);
+            WaveformMeasurements stored = await MeasureWaveformAsync(ecg, cancellationToken);
             foreach (EcgMeasurement measurement in stored.Measurements)
             {
                 found.TryAdd(measurement.Code.Loinc, measurement);
@@ -64,7 +64,7 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
     ];
 
     /// <summary>The newest stored version of the case's first ECG waveform object, if the catalog has one.</summary>
-    private async Task<(string BlobHash, string SopInstanceUid)?> EcgInstanceAsync(CaseView view, CancellationToken cancellationToken)
+    private async Task<StoredEcg?> EcgInstanceAsync(CaseView view, CancellationToken cancellationToken)
     {
         if (view.Studies.Count == 0)
         {
@@ -73,23 +73,24 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
 
         string[] studies = [.. view.Studies];
         await using CatalogDbContext catalog = openCatalog();
-        var row = await catalog.Instances.AsNoTracking()
+        StoredEcg? row = await catalog.Instances.AsNoTracking()
             .Where(i => studies.Contains(i.StudyInstanceUid) && i.Modality == "ECG")
             .OrderBy(i => i.SopInstanceUid).ThenByDescending(i => i.Version)
-            .Select(i => new { i.BlobHash, i.SopInstanceUid })
+            .Select(i => new StoredEcg(i.BlobHash, i.StudyInstanceUid, i.SopInstanceUid))
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : (row.BlobHash, row.SopInstanceUid);
+        return row;
     }
 
-    private async Task<WaveformMeasurements> MeasureWaveformAsync(string blobHash, string sopInstanceUid, CancellationToken cancellationToken)
+    private async Task<WaveformMeasurements> MeasureWaveformAsync(StoredEcg ecg, CancellationToken cancellationToken)
     {
+        string blobHash = ecg.BlobHash;
         if (cache.TryGetValue(blobHash, out WaveformMeasurements? known))
         {
             return known;
         }
 
         // Reading and analysing a 10 s 12-lead ECG is CPU work of a fraction of a second: off the request's thread.
-        WaveformMeasurements measured = await Task.Run(() => Measure(blobPath(blobHash), sopInstanceUid), cancellationToken);
+        WaveformMeasurements measured = await Task.Run(() => Measure(blobPath(blobHash), ecg), cancellationToken);
         if (measured.Cacheable)
         {
             if (cache.Count >= CacheSize)
@@ -103,8 +104,9 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
         return measured;
     }
 
-    private WaveformMeasurements Measure(string path, string sopInstanceUid)
+    private WaveformMeasurements Measure(string path, StoredEcg ecg)
     {
+        string sopInstanceUid = ecg.SopInstanceUid;
         DicomFile file;
         try
         {
@@ -130,7 +132,7 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
                 && FhirCodes.EcgMeasurements.FirstOrDefault(c => c.Loinc == concept.Value) is { } code
                 && (annotation.Unit is null || annotation.Unit.Value == code.UcumCode) && double.IsFinite(value))
             {
-                annotated.TryAdd(code.Loinc, new EcgMeasurement(code, value, EcgMeasurementOrigin.Waveform, sopInstanceUid));
+                annotated.TryAdd(code.Loinc, new EcgMeasurement(code, value, EcgMeasurementOrigin.Waveform, ecg.StudyInstanceUid, sopInstanceUid));
             }
         }
 
@@ -155,7 +157,7 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
             ];
             return new WaveformMeasurements(
                 [.. values.Where(v => v.Value is double d && double.IsFinite(d))
-                    .Select(v => new EcgMeasurement(v.Code, Math.Round(v.Value!.Value), EcgMeasurementOrigin.Computed, sopInstanceUid))],
+                    .Select(v => new EcgMeasurement(v.Code, Math.Round(v.Value!.Value), EcgMeasurementOrigin.Computed, ecg.StudyInstanceUid, sopInstanceUid))],
                 Cacheable: true);
         }
         catch (Exception e) when (e is DicomException or ArgumentException or InvalidOperationException)
@@ -164,6 +166,8 @@ internal sealed partial class EcgMeasurementSource(Func<CatalogDbContext> openCa
             return new WaveformMeasurements([], Cacheable: true);
         }
     }
+
+    private sealed record StoredEcg(string BlobHash, string StudyInstanceUid, string SopInstanceUid);
 
     private sealed record WaveformMeasurements(IReadOnlyList<EcgMeasurement> Measurements, bool Cacheable);
 

@@ -31,8 +31,10 @@ internal static class EcgObservationMapper
                 },
             },
         };
-        if (measurement.SopInstanceUid is not null)
+        if (measurement.StudyInstanceUid is not null)
         {
+            // Read or measured from the stored waveform: the study it came from, and which object of it.
+            observation.DerivedFrom.Add(new R4.ResourceReference("ImagingStudy/" + measurement.StudyInstanceUid));
             observation.Note.Add(new R4.Annotation { Text = "From ECG waveform SOP Instance " + measurement.SopInstanceUid });
         }
 

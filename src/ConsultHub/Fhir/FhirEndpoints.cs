@@ -103,10 +103,17 @@ internal static partial class FhirEndpoints
             return FhirResponse.Forbidden("searching cases is for staff and readers: administrators and auditors read no patient data");
         }
 
+        // _count=0 asks for the total only (search.html#count); _offset pages on, as the next link does.
         int count = DefaultCount;
-        if (query["_count"].FirstOrDefault() is { } countText && (!int.TryParse(countText, out count) || count < 1 || count > MaxCount))
+        if (query["_count"].FirstOrDefault() is { } countText && (!int.TryParse(countText, out count) || count < 0 || count > MaxCount))
         {
-            return FhirResponse.Invalid($"_count must be 1–{MaxCount}");
+            return FhirResponse.Invalid($"_count must be 0–{MaxCount}");
+        }
+
+        int offset = 0;
+        if (query["_offset"].FirstOrDefault() is { } offsetText && (!int.TryParse(offsetText, out offset) || offset < 0 || offset + count > CaseQuery.MaxLimit))
+        {
+            return FhirResponse.Invalid($"_offset must be 0 or more, and _offset + _count at most {CaseQuery.MaxLimit}");
         }
 
         var statuses = new List<string>();
@@ -123,7 +130,7 @@ internal static partial class FhirEndpoints
         if (query["status"].Count > 0 && statuses.Count == 0)
         {
             // Only statuses no case ever has (draft, on-hold, …): nothing matches.
-            return await SearchResultAsync(http, audit, resource, [], 0, subjects);
+            return await SearchResultAsync(http, audit, resource, [], 0, offset, count, subjects);
         }
 
         // Whose cases: a community patient's under every id the institutions know it by; else the id as given.
@@ -155,22 +162,24 @@ internal static partial class FhirEndpoints
                 Statuses = statuses,
                 PatientId = patientId.Length == 0 ? null : patientId,
                 RequestingInstitutionId = institution,
-                Limit = count,
+                // Each filter's first offset + count rows: enough to cut the merged page from.
+                Limit = Math.Max(1, offset + count),
             }, http.RequestAborted);
             total += page.Total;
             records.AddRange(page.Cases);
         }
 
         var views = new List<CaseView>();
-        foreach (CaseRecord record in records.OrderByDescending(r => r.OpenedAt).ThenBy(r => r.CaseId).Take(count))
+        foreach (CaseRecord record in records.OrderByDescending(r => r.OpenedAt).ThenBy(r => r.CaseId).Skip(offset).Take(count))
         {
             views.Add(await grains.GetGrain<ICaseGrain>(record.CaseId).GetAsync());
         }
 
-        return await SearchResultAsync(http, audit, resource, views, total, subjects);
+        return await SearchResultAsync(http, audit, resource, views, total, offset, count, subjects);
     }
 
-    private static async Task<IResult> SearchResultAsync(HttpContext http, AuditTrail audit, string resource, IReadOnlyList<CaseView> views, int total, FhirSubjects subjects)
+    private static async Task<IResult> SearchResultAsync(
+        HttpContext http, AuditTrail audit, string resource, IReadOnlyList<CaseView> views, int total, int offset, int count, FhirSubjects subjects)
     {
         string baseUrl = BaseUrl(http);
         var bundle = new R4.Bundle
@@ -179,6 +188,14 @@ internal static partial class FhirEndpoints
             Total = total,
             Link = [new R4.Bundle.LinkComponent { Relation = "self", Url = baseUrl + "/ServiceRequest" + http.Request.QueryString.Value }],
         };
+        if (count > 0 && offset + count < total && offset + (2 * count) <= CaseQuery.MaxLimit)
+        {
+            var next = http.Request.Query.Where(q => q.Key is not ("_offset" or "_count"))
+                .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                .Append(new("_count", count.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Append(new("_offset", (offset + count).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            bundle.Link.Add(new R4.Bundle.LinkComponent { Relation = "next", Url = baseUrl + "/ServiceRequest" + Microsoft.AspNetCore.Http.QueryString.Create(next) });
+        }
         foreach (CaseView view in views)
         {
             bundle.Entry.Add(new R4.Bundle.EntryComponent

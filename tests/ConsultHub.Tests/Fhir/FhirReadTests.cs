@@ -129,6 +129,7 @@ public sealed class FhirReadTests(ApiHost host)
             Quantity quantity = Assert.IsType<Quantity>(observation.Value);
             Assert.Equal((value, Ucum, unit), (quantity.Value!.Value, quantity.System, quantity.Code));
             Assert.StartsWith(origin == "report" ? "confirmed in the report" : "automatic measurement", observation.Method!.Text, StringComparison.Ordinal);
+            Assert.Equal(origin == "report" ? [] : [$"ImagingStudy/{studyUid}"], observation.DerivedFrom.Select(d => d.Reference));
         }
 
         // The study, with the DICOMweb endpoint to fetch it from.
@@ -172,9 +173,23 @@ public sealed class FhirReadTests(ApiHost host)
         Observation qtc = amended.Contained.OfType<Observation>().Single(o => o.Code.Coding[0].Code == "8636-3");
         Assert.Equal((452m, ObservationStatus.Amended), (((Quantity)qtc.Value!).Value!.Value, qtc.Status));
 
-        // Search: the patient's cases by status, as the township and as the reader.
+        // Search: the patient's cases — the ingested one under the township's local id, and one the township opens under
+        // the community-wide id — by status and page by page, as the township and as the reader.
+        using HttpResponseMessage opened = await staff.PostAsJsonAsync("/api/cases", new { patientId, kind = "EcgRead", priority = "Urgent", question = "复查 follow-up ECG" });
+        Assert.True(opened.StatusCode == HttpStatusCode.Created, await opened.Content.ReadAsStringAsync());
+        string followUp = JsonDocument.Parse(await opened.Content.ReadAsStringAsync()).RootElement.GetProperty("caseId").GetString()!;
         foreach (HttpClient client in new[] { staff, reader })
         {
+            Bundle first = await FhirTesting.ReadAsync<Bundle>(await client.GetAsync($"/fhir/ServiceRequest?patient=Patient/{patientId}&_count=1"));
+            Assert.Equal((2, followUp), (first.Total, Assert.Single(first.Entry).Resource!.Id));
+            string next = Assert.Single(first.Link, l => l.Relation == "next").Url!;
+            Bundle second = await FhirTesting.ReadAsync<Bundle>(await client.GetAsync(next));
+            Assert.Equal((2, caseId.ToString()), (second.Total, Assert.Single(second.Entry).Resource!.Id));
+            Assert.DoesNotContain(second.Link, l => l.Relation == "next");
+            Bundle countOnly = await FhirTesting.ReadAsync<Bundle>(await client.GetAsync($"/fhir/ServiceRequest?patient={patientId}&_count=0"));
+            Assert.Equal(2, countOnly.Total);
+            Assert.Empty(countOnly.Entry);
+
             Bundle completed = await FhirTesting.ReadAsync<Bundle>(await client.GetAsync($"/fhir/ServiceRequest?patient=Patient/{patientId}&status=completed"));
             Assert.Equal(Bundle.BundleType.Searchset, completed.Type);
             Assert.Equal(1, completed.Total);
@@ -182,8 +197,10 @@ public sealed class FhirReadTests(ApiHost host)
             Assert.EndsWith($"/fhir/ServiceRequest/{caseId}", entry.FullUrl, StringComparison.Ordinal);
             Assert.Equal(RequestStatus.Completed, Assert.IsType<ServiceRequest>(entry.Resource).Status);
             Bundle active = await FhirTesting.ReadAsync<Bundle>(await client.GetAsync($"/fhir/ServiceRequest?patient={patientId}&status=active,revoked&_count=5"));
-            Assert.Equal(0, active.Total);
-            Assert.Empty(active.Entry);
+            Assert.Equal(1, active.Total);
+            ServiceRequest open = Assert.IsType<ServiceRequest>(Assert.Single(active.Entry).Resource);
+            Assert.Equal((followUp, RequestStatus.Active, RequestPriority.Urgent), (open.Id, open.Status, open.Priority));
+            Assert.Equal($"Patient/{patientId}", open.Subject!.Reference);
         }
 
         // Every read was audited under the user who made it.
@@ -302,7 +319,8 @@ public sealed class FhirReadTests(ApiHost host)
         await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/ImagingStudy/not_an_id!"), HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid);
         await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/Patient/P0000000000000000"), HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound);
         await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/Observation/heart-rate"), HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound);
-        await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/ServiceRequest?_count=0"), HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid);
+        await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/ServiceRequest?_count=-1"), HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid);
+        await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/ServiceRequest?_count=10&_offset=495"), HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid);
         await FhirTesting.AssertOutcomeAsync(await staff.GetAsync("/fhir/ServiceRequest?status=finished"), HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid);
         await FhirTesting.AssertOutcomeAsync(await staff.GetAsync($"/fhir/ServiceRequest/{caseId}?_format=xml"), HttpStatusCode.NotAcceptable, OperationOutcome.IssueType.NotSupported);
         using (var xml = new HttpRequestMessage(HttpMethod.Get, $"/fhir/ServiceRequest/{caseId}"))
@@ -330,6 +348,6 @@ public sealed class FhirReadTests(ApiHost host)
         Assert.Contains("application/fhir+json", capabilities.Format);
         CapabilityStatement.RestComponent rest = Assert.Single(capabilities.Rest);
         Assert.Equal(["DiagnosticReport", "ImagingStudy", "Patient", "ServiceRequest"], rest.Resource.Select(r => r.Type).Order(StringComparer.Ordinal));
-        Assert.Equal(["_count", "patient", "status"], rest.Resource.Single(r => r.Type == "ServiceRequest").SearchParam.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["_count", "_offset", "patient", "status"], rest.Resource.Single(r => r.Type == "ServiceRequest").SearchParam.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 }
