@@ -8,7 +8,8 @@ namespace Telemed.ConsultHub.Fhir;
 /// global ECG measurements (Observation.code), each with its UCUM unit. Codes checked against LOINC as listed in the
 /// US Core "Clinical Test" value set (hl7.org/fhir/us/core ValueSet-us-core-clinical-test-codes): 8867-4 Heart rate,
 /// 8625-6 P-R interval, 8633-0 QRS duration, 8634-8 Q-T interval, 8636-3 Q-T interval corrected, 8626-4 P wave axis,
-/// 8632-2 QRS axis, 8638-9 T wave axis; and 11524-6 EKG study, 18748-4 Diagnostic imaging study, 11488-4 Consult note.
+/// 8632-2 QRS axis, 8638-9 T wave axis. Report codes: 11524-6 EKG study and 18748-4 Diagnostic imaging study (LOINC
+/// document/study names), 11488-4 Consult note (C-CDA's Consult Document Type value set).
 /// The same LOINC codes name the measurements in DICOM waveform annotations (PS3.16 CID 3250-3255 use them), so
 /// what a cart wrote and what we compute map onto one code each.
 /// </summary>
