@@ -306,7 +306,7 @@ internal static partial class FhirEndpoints
     private static async Task<IResult> ReadPatientAsync(string id, HttpContext http, PatientDirectory patients, AuditTrail audit)
     {
         const string Action = "fhir.patient.read";
-        string resource = PatientAccess.Resource(id);
+        string resource = Truncate(PatientAccess.Resource(id));
         Patient? patient = IsFhirId(id) ? await patients.FindAsync(id, http.RequestAborted) : null;
         if (patient is null)
         {
@@ -330,7 +330,7 @@ internal static partial class FhirEndpoints
     {
         if (!Guid.TryParse(id, out Guid caseId))
         {
-            await audit.RecordAsync(http, action, $"case/{Truncate(id)}", (string?)null, "not-found");
+            await audit.RecordAsync(http, action, Truncate($"case/{id}"), (string?)null, "not-found");
             return (null, FhirResponse.NotFound($"no {type} {id}"));
         }
 
@@ -384,5 +384,6 @@ internal static partial class FhirEndpoints
     [GeneratedRegex(@"^[A-Za-z0-9\-\.]{1,64}$")]
     private static partial Regex FhirId();
 
+    /// <summary>The audit log keeps at most 256 characters of a resource name (CatalogDbContext).</summary>
     private static string Truncate(string value) => value.Length <= MaxAuditedResource ? value : value[..MaxAuditedResource];
 }
