@@ -45,6 +45,3 @@ internal static class FhirCodes
 
     public static R4.CodeableConcept Loinc(string code, string display) => new(FhirSystems.Loinc, code, display, display);
 }
-
-/// <summary>One global ECG measurement: its LOINC code and UCUM unit (code and the human-readable unit).</summary>
-internal sealed record EcgMeasurementCode(string Id, string Loinc, string Display, string UcumCode, string Unit);

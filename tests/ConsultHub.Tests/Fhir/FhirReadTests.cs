@@ -5,6 +5,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Telemed.ConsultHub.Auth;
+using Telemed.Grains.Communities;
+using Telemed.Grains.Readers;
+using Telemed.Storage.Accounts;
 using Telemed.ConsultHub.Tests.Api;
 using Telemed.Dicom.Files;
 using Telemed.Dicom.Waveforms;
@@ -273,6 +278,61 @@ public sealed class FhirReadTests(ApiHost host)
             Assert.Equal((decimal)Math.Round(value), ((Quantity)observation.Value!).Value);
             Assert.StartsWith("measurement stored with the DICOM ECG", observation.Method!.Text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_CT_a_radiologist_reports_is_a_diagnostic_imaging_study_report_without_measurements()
+    {
+        WorkflowCommunity c = await WorkflowCommunity.CreateAsync(host);
+        string radiologist = c.Id + "-rad";
+        IGrainFactory grains = host.Services.GetRequiredService<IGrainFactory>();
+        UserDirectory users = host.Services.GetRequiredService<UserDirectory>();
+        await grains.GetGrain<ICommunityGrain>(c.Id).EnrolReaderAsync(new ReaderEnrolment(radiologist, "李医生 Dr Li", c.County, [Specialty.Radiology]));
+        Assert.True(await users.CreateAsync(new NewUser(radiologist, "李医生 Dr Li", UserRole.Radiologist, c.Id, c.County, ApiHost.Password)));
+        await grains.GetGrain<IReaderGrain>(radiologist).StartDutyAsync();
+        using HttpClient reader = host.CreateClient(new() { HandleCookies = false });
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await users.IssueTokenAsync(radiologist, "tests", radiologist)).Secret);
+        using HttpClient doctor = c.ClientAs(c.VillageDoctor);
+
+        // pydicom's CT_small.dcm, as a village's scanner would send it.
+        DicomFile ct = DicomFile.Open(FhirWorkflow.SharedDicom("pydicom/test_files/CT_small.dcm"));
+        string Text(string keyword) => ct.Dataset.GetString(Telemed.Dicom.Dictionary.DicomDictionary.GetTag(keyword)).Trim();
+        string studyUid = Text("StudyInstanceUID");
+        await FhirWorkflow.IngestAsync(host, ct, c.Village);
+        Guid caseId = await FhirWorkflow.CaseOfStudyAsync(host, studyUid);
+        await FhirWorkflow.AcceptWhenAssignedAsync(reader, caseId);
+        await FhirWorkflow.SendAsync(reader, HttpMethod.Put, $"/api/cases/{caseId}/report", new
+        {
+            template = "ChestXray",
+            fields = new Dictionary<string, string> { ["Lungs"] = "clear" },
+            impression = "无急性改变 no acute findings",
+        }, await FhirWorkflow.ReportETagAsync(reader, caseId));
+        await FhirWorkflow.SendAsync(reader, HttpMethod.Post, $"/api/cases/{caseId}/report/sign", null, await FhirWorkflow.ReportETagAsync(reader, caseId));
+
+        ServiceRequest request = await FhirTesting.ReadAsync<ServiceRequest>(await doctor.GetAsync($"/fhir/ServiceRequest/{caseId}"));
+        Assert.Equal(("18748-4", RequestStatus.Completed), (request.Code!.Coding[0].Code, request.Status));
+        Assert.Equal((radiologist, "李医生 Dr Li"), (Assert.Single(request.Performer).Identifier!.Value, request.Performer[0].Display));
+
+        DiagnosticReport report = await FhirTesting.ReadAsync<DiagnosticReport>(await doctor.GetAsync($"/fhir/DiagnosticReport/{caseId}"));
+        Assert.Equal(("18748-4", "Diagnostic imaging study", "RAD"), (report.Code.Coding[0].Code, report.Code.Coding[0].Display, report.Category[0].Coding[0].Code));
+        Assert.Equal(DiagnosticReport.DiagnosticReportStatus.Final, report.Status);
+        Assert.Equal("无急性改变 no acute findings", report.Conclusion);
+        Assert.Equal(radiologist, Assert.Single(report.ResultsInterpreter).Identifier!.Value);
+        Assert.Empty(report.Contained);
+        Assert.Empty(report.Result);
+
+        ImagingStudy study = await FhirTesting.ReadAsync<ImagingStudy>(await doctor.GetAsync($"/fhir/ImagingStudy/{studyUid}"));
+        Assert.Equal("CT", Assert.Single(study.Modality).Code);
+        ImagingStudy.SeriesComponent series = Assert.Single(study.Series);
+        Assert.Equal((Text("SeriesInstanceUID"), "CT"), (series.Uid, series.Modality.Code));
+        ImagingStudy.InstanceComponent instance = Assert.Single(series.Instance);
+        Assert.Equal((Text("SOPInstanceUID"), "urn:oid:" + Text("SOPClassUID")), (instance.Uid, instance.SopClass.Code));
+        string date = Text("StudyDate");
+        Assert.Equal($"{date[..4]}-{date[4..6]}-{date[6..]}", study.Started);
+        // Nobody registered the patient: a logical reference by the village's local id, named as the scanner named it.
+        Assert.Null(study.Subject.Reference);
+        Assert.Equal(($"urn:telemed:institution:{c.Village}:patient", Text("PatientID"), Text("PatientName")),
+            (study.Subject.Identifier!.System, study.Subject.Identifier.Value, study.Subject.Display));
     }
 
     [Fact]
