@@ -172,9 +172,8 @@ public sealed class ConsultSessionHub(
             throw new HubException("invalid ECG batch: " + problem);
         }
 
-        bool first = !Ecg().ContainsKey(caseId);
         JoinedSession session = await AuthorizeEcgAsync(caseId, "consult.ecg.publish");
-        if (first)
+        if (Context.Items.TryAdd("ecg.published:" + caseId.ToString("N"), true))
         {
             await AuditAsync("consult.ecg.publish", session, "ok");
         }
