@@ -235,6 +235,41 @@ public sealed class LiveEcgTests(ApiHost host)
     }
 
     [Fact]
+    public async Task A_browser_device_that_sends_only_samples_gets_beats_and_heart_rate_from_the_hubs_streaming_detector()
+    {
+        (WorkflowCommunity wf, Guid caseId) = await ConsultSessionHubTests.AssignedCaseAsync(host);
+        await using LiveClient browser = await WatcherAsync(wf, wf.TownStaff);
+        await using LiveClient reader = await WatcherAsync(wf, wf.Cardiologist);
+        await reader.Connection.InvokeAsync("WatchEcg", caseId);
+
+        const int seconds = 30, block = 36;
+        EcgRecording record = WfdbRecordReader.Read(Record100);
+        int[][] microvolts = Microvolts(EcgStreamSource.FromRecording(record, Guid.NewGuid(), "browser", "-", Start, "", seconds * 360));
+        for (int first = 0, sequence = 1; first < microvolts[0].Length; first += block, sequence++)
+        {
+            int[][] samples = [.. microvolts.Select(lead => lead.AsSpan(first, block).ToArray())];
+            await browser.Connection.InvokeAsync("PublishEcg", caseId,
+                new EcgLiveBatch(Guid.Empty, "webusb-1", sequence, 360, ["MLII", "V5"], first, samples, [], null));
+        }
+
+        int batches = microvolts[0].Length / block;
+        await reader.WaitForAsync<EcgLiveBatch>("EcgSamples", b => b.Sequence == batches);
+        IReadOnlyList<EcgLiveBatch> got = reader.All<EcgLiveBatch>("EcgSamples");
+        Assert.Equal(Enumerable.Range(1, batches).Select(i => (long)i), got.Select(b => b.Sequence));
+        Assert.Equal(microvolts[0], got.SelectMany(b => b.Samples[0]));
+
+        // The detector confirms a beat a little after it: the last one or two are still pending at the last batch.
+        List<long> beats = [.. got.SelectMany(b => b.Beats).Select(b => b.Sample)];
+        IReadOnlyList<Annotation> reference = [.. WfdbAnnotationReader.Read(Record100 + ".atr").Where(a => a.Sample < microvolts[0].Length - 360)];
+        BeatMatchResult match = BeatMatcher.Compare("100", reference, beats, 360, learningPeriodSeconds: 0);
+        Assert.True(match.Sensitivity >= 0.98 && match.PositivePredictivity >= 0.97,
+            $"hub-detected beats of a browser stream against 100.atr: TP {match.TruePositives}, FN {match.FalseNegatives}, FP {match.FalsePositives}");
+        List<long> referenceBeats = [.. reference.Where(a => a.IsBeat).Select(a => a.Sample)];
+        double referenceRate = 60.0 * 360 * 8 / (referenceBeats[^1] - referenceBeats[^9]);
+        Assert.InRange(got[^1].HeartRate!.Value, referenceRate - 5, referenceRate + 5);
+    }
+
+    [Fact]
     public async Task A_watcher_that_reconnects_gets_new_batches_and_none_twice()
     {
         (WorkflowCommunity wf, Guid caseId) = await ConsultSessionHubTests.AssignedCaseAsync(host);

@@ -37,6 +37,9 @@ public sealed class ConsultSessionHub(
     /// <summary>A browser-attached device sends at most this many samples per lead in one batch (2 s at 500 Hz).</summary>
     public const int MaxPublishedFrames = 1000;
 
+    /// <summary>Streams of one connection the hub analyses (PublishEcg without beats); further ones are relayed as sent.</summary>
+    private const int MaxAnalysedStreams = 4;
+
     private const string SessionsItem = "consults";
     private const string EcgItem = "ecg";
 
@@ -178,7 +181,14 @@ public sealed class ConsultSessionHub(
             await AuditAsync("consult.ecg.publish", session, "ok");
         }
 
-        await Clients.GroupExcept(EcgLiveRelay.Group(caseId), Context.ConnectionId).EcgSamples(batch! with { CaseId = caseId });
+        EcgLiveBatch relayed = batch! with { CaseId = caseId, Beats = batch.Beats ?? [] };
+        if ((batch.Beats is null || batch.Beats.Count == 0) && batch.HeartRate is null)
+        {
+            // A device that only samples: the hub runs the streaming detector on it, as it does for gateway streams.
+            relayed = AnalyzeBrowserStream(relayed);
+        }
+
+        await Clients.GroupExcept(EcgLiveRelay.Group(caseId), Context.ConnectionId).EcgSamples(relayed);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -221,6 +231,20 @@ public sealed class ConsultSessionHub(
         JoinedSession session = await AuthorizeAsync(CurrentCaller(), caseId, action);
         Ecg()[caseId] = session;
         return session;
+    }
+
+    private EcgLiveBatch AnalyzeBrowserStream(EcgLiveBatch batch)
+    {
+        string key = "ecg.analysis:" + batch.CaseId.ToString("N") + ":" + batch.StreamId;
+        if (!Context.Items.TryGetValue(key, out object? held) && Context.Items.Keys.Count(k => k is string s && s.StartsWith("ecg.analysis:", StringComparison.Ordinal)) >= MaxAnalysedStreams)
+        {
+            return batch; // a connection does not get unbounded detector state
+        }
+
+        var analysis = held as EcgBrowserAnalysis;
+        EcgLiveBatch analysed = EcgBrowserAnalysis.Analyze(ref analysis, batch);
+        Context.Items[key] = analysis;
+        return analysed;
     }
 
     private static string? Check(EcgLiveBatch batch)
