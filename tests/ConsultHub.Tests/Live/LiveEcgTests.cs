@@ -312,6 +312,35 @@ public sealed class LiveEcgTests(ApiHost host)
         Assert.Equal(expected[0].AsSpan((int)resumed.FirstSample, resumed.Samples[0].Length).ToArray(), resumed.Samples[0]);
     }
 
+    [Fact]
+    public async Task A_stream_started_before_its_case_is_opened_is_shown_once_the_case_exists_and_another_patients_never()
+    {
+        (WorkflowCommunity wf, Guid otherCase) = await ConsultSessionHubTests.AssignedCaseAsync(host);
+        (string cart, string token) = await CartAsync(wf);
+        string patient = "PAT-LATE-" + wf.Id;
+        EcgRecording record = WfdbRecordReader.Read(Record100);
+        var source = EcgStreamSource.FromRecording(record, Guid.NewGuid(), cart, token, Start, patient, 15 * 360);
+        await using LiveClient reader = await WatcherAsync(wf, wf.Cardiologist);
+        await reader.Connection.InvokeAsync("WatchEcg", otherCase);
+        Task<EcgStreamResult> streaming = Device(realtime: true).SendAsync(source);
+        var relay = host.Services.GetRequiredService<EcgLiveRelay>();
+        await LiveClient.EventuallyAsync(() => Task.FromResult(relay.IsStreaming(source.Hello.RecordingId)), "the stream under way");
+        Assert.Null(relay.CaseOf(source.Hello.RecordingId));
+
+        // The township opens the case for the patient on the cart while it records: the stream joins it within seconds.
+        using HttpClient staff = wf.ClientAs(wf.TownStaff);
+        Guid caseId = await CaseEventsHubTests.OpenCaseAsync(staff, patient, "Stat");
+        await reader.Connection.InvokeAsync("WatchEcg", caseId);
+        EcgLiveBatch first = await reader.WaitForAsync<EcgLiveBatch>("EcgSamples", b => b.CaseId == caseId);
+        Assert.Equal(caseId, relay.CaseOf(source.Hello.RecordingId));
+        int[][] expected = Microvolts(source);
+        Assert.Equal(expected[1].AsSpan((int)first.FirstSample, first.Samples[1].Length).ToArray(), first.Samples[1]);
+        await streaming;
+
+        // The watched case of another patient got nothing from this cart.
+        Assert.All(reader.All<EcgLiveBatch>("EcgSamples"), b => Assert.Equal(caseId, b.CaseId));
+    }
+
     /// <summary>A browser device's batch: 20 samples per lead of a made-up but distinct signal.</summary>
     private static EcgLiveBatch Batch(Guid caseId, string streamId, long sequence, long firstSample)
     {

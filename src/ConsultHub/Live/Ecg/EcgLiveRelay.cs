@@ -47,6 +47,9 @@ public sealed partial class EcgLiveRelay : IEcgLiveObserver, IDisposable
     /// <summary>The case a stream is shown in, if it is linked (for tests and diagnostics).</summary>
     public Guid? CaseOf(Guid recordingId) => streams.TryGetValue(recordingId, out EcgRelayStream? stream) ? stream.CaseId : null;
 
+    /// <summary>The relay holds this stream (connected, or waiting for its device to reconnect).</summary>
+    public bool IsStreaming(Guid recordingId) => streams.ContainsKey(recordingId);
+
     public async ValueTask OnStreamStartedAsync(EcgLiveStream stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
