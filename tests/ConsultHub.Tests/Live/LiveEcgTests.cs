@@ -229,7 +229,15 @@ public sealed class LiveEcgTests(ApiHost host)
         }
 
         Assert.Empty(browser.All<EcgLiveBatch>("EcgSamples"));
-        EcgLiveBatch ragged = Batch(caseId, "usb-ecg", 21, 400) with { Samples = [[1, 2, 3], [1, 2]] };
+
+        // UnwatchEcg stops the pushes to that connection only.
+        await admin.Connection.InvokeAsync("UnwatchEcg", caseId);
+        await browser.Connection.InvokeAsync("PublishEcg", caseId, Batch(caseId, "usb-ecg", 21, 400));
+        await reader.WaitForAsync<EcgLiveBatch>("EcgSamples", b => b.Sequence == 21);
+        await browser.Connection.InvokeAsync("PublishEcg", caseId, Batch(caseId, "usb-ecg", 22, 420));
+        await reader.WaitForAsync<EcgLiveBatch>("EcgSamples", b => b.Sequence == 22);
+        Assert.DoesNotContain(admin.All<EcgLiveBatch>("EcgSamples"), b => b.Sequence > 20);
+        EcgLiveBatch ragged = Batch(caseId, "usb-ecg", 23, 440) with { Samples = [[1, 2, 3], [1, 2]] };
         HubException invalid = await Assert.ThrowsAsync<HubException>(() => browser.Connection.InvokeAsync("PublishEcg", caseId, ragged));
         Assert.Contains("invalid ECG batch", invalid.Message, StringComparison.Ordinal);
     }
