@@ -24,6 +24,9 @@ public sealed partial class EcgLiveRelay : IEcgLiveObserver, IDisposable
     /// <summary>A stream whose device went away is forgotten after this long; a reconnect within it continues its batch numbers.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
 
+    /// <summary>Longest the device's HELLO-ACK waits for the case lookup.</summary>
+    private static readonly TimeSpan LinkTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<Guid, EcgRelayStream> streams = new();
     private readonly Timer sweeper;
 
@@ -57,8 +60,18 @@ public sealed partial class EcgLiveRelay : IEcgLiveObserver, IDisposable
         relay.Connected();
         if (relay.CaseId is null)
         {
-            // Before HELLO-ACK, so the first sample already has its case: one indexed query per connection.
-            await relay.LinkAsync(cancellationToken).ConfigureAwait(false);
+            // Before HELLO-ACK, so the first sample already has its case: one indexed query per connection. The device
+            // waits meanwhile, so a slow catalog only delays the link (the stream asks again with later samples).
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(LinkTimeout);
+            try
+            {
+                await relay.LinkAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLinkSlow(Logger, stream.RecordingId, LinkTimeout.TotalMilliseconds);
+            }
         }
     }
 
@@ -123,6 +136,9 @@ public sealed partial class EcgLiveRelay : IEcgLiveObserver, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "live ECG {RecordingId} from device {DeviceId} is shown in case {CaseId}")]
     internal static partial void LogLinked(ILogger logger, Guid recordingId, string deviceId, Guid caseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "live ECG {RecordingId}: finding its case took over {Milliseconds} ms; trying again with later samples")]
+    private static partial void LogLinkSlow(ILogger logger, Guid recordingId, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "live ECG {RecordingId}: finding its case failed; trying again with later samples")]
     internal static partial void LogLinkFailed(ILogger logger, Exception exception, Guid recordingId);
