@@ -45,8 +45,9 @@ internal static class ChatPhase
                 }
 
                 Interlocked.Increment(ref received);
-                int t = m.Text.IndexOf(" t", StringComparison.Ordinal);
-                if (Volatile.Read(ref measuring) && t > 0 && long.TryParse(m.Text.AsSpan(t + 2), CultureInfo.InvariantCulture, out long sent))
+                // Only messages sent in the measured phase ("m") are timed, whenever they arrive.
+                int t = m.Text.IndexOf(" m", StringComparison.Ordinal);
+                if (t > 0 && long.TryParse(m.Text.AsSpan(t + 2), CultureInfo.InvariantCulture, out long sent))
                 {
                     latencies.Enqueue(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
                 }
@@ -95,7 +96,7 @@ internal static class ChatPhase
                 }
 
                 int client = random.Next(options.Clients);
-                string text = $"c{client} t{Stopwatch.GetTimestamp()}";
+                string text = $"c{client} {(measured ? 'm' : 'w')}{Stopwatch.GetTimestamp()}";
                 pending.Add(SendAsync(client, text));
                 if (measured)
                 {
