@@ -5,12 +5,9 @@ using Telemed.Storage.Consults;
 
 namespace Telemed.ConsultHub.Live.Consults;
 
-/// <summary>Consult messages and receipts in the catalog (consult_messages, consult_receipts): one insert per message (group-committed on SQLite).</summary>
+/// <summary>Consult messages and receipts in the catalog (consult_messages, consult_receipts): one insert per message.</summary>
 internal sealed class CatalogConsultMessageStore(Func<CatalogDbContext> openCatalog) : IConsultMessageStore
 {
-    /// <summary>EF Core's columns for ConsultMessageRecord on SQLite: the Guid as upper-case text, the time as Unix milliseconds.</summary>
-    private const string InsertSql = "INSERT INTO consult_messages (\"CaseId\", \"Sequence\", \"SenderId\", \"SentAt\", \"Text\") VALUES (@p0, @p1, @p2, @p3, @p4)";
-
     public async Task<long> LastSequenceAsync(Guid caseId, CancellationToken cancellationToken = default)
     {
         await using CatalogDbContext catalog = openCatalog();
@@ -22,16 +19,6 @@ internal sealed class CatalogConsultMessageStore(Func<CatalogDbContext> openCata
     {
         ArgumentNullException.ThrowIfNull(message);
         await using CatalogDbContext catalog = openCatalog();
-        if (SqliteGroupCommit.For(catalog) is { } group)
-        {
-            // The messages of all sessions posted meanwhile share one fsynced commit instead of one each: with a
-            // thousand clients chatting that commit was what delivery waited on (bench/RESULTS.md, live hub). The row
-            // is durable before the grain answers, as before; a duplicate sequence still fails (primary key).
-            await group.WriteAsync(b => b.Execute(InsertSql, message.CaseId.ToString().ToUpperInvariant(), message.Sequence, message.SenderId,
-                message.SentAt.ToUnixTimeMilliseconds(), message.Text)).WaitAsync(cancellationToken);
-            return;
-        }
-
         catalog.ConsultMessages.Add(new ConsultMessageRecord
         {
             CaseId = message.CaseId,
