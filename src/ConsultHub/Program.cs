@@ -53,7 +53,8 @@ builder.Services.AddSingleton(services => new GatewayService(new Telemed.DeviceG
     DicomServerCertificate = DicomTlsFiles.ServerCertificate(hub),
     DicomClientCertificates = hub.DicomTlsClientCertificates,
     DicomTrustedClientCertificates = DicomTlsFiles.TrustedClients(hub),
-}, openCatalog, services.GetRequiredService<IIngestSink>(), services.GetRequiredService<ILoggerFactory>()));
+}, openCatalog, services.GetRequiredService<IIngestSink>(), services.GetRequiredService<ILoggerFactory>(),
+    services.GetRequiredService<Telemed.ConsultHub.Live.Ecg.EcgLiveRelay>()));
 if (hub.Demo)
 {
     // Before the gateway starts: it loads the device registry the seed fills.

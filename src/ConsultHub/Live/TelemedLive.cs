@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using HubOptions = Telemed.ConsultHub.Hosting.HubOptions;
 using Telemed.ConsultHub.Live.Calls;
 using Telemed.ConsultHub.Live.Consults;
+using Telemed.ConsultHub.Live.Ecg;
 using Telemed.ConsultHub.Live.Events;
 using Telemed.Grains.Consults;
 using Telemed.Storage.Catalog;
@@ -25,6 +26,8 @@ public static class TelemedLive
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hub);
         ISignalRServerBuilder signalR = builder.Services.AddSignalR()
+            // A browser-attached device's ECG batch (PublishEcg) is larger than the 32 KB default: 12 leads × 1000 samples.
+            .AddHubOptions<ConsultSessionHub>(o => o.MaximumReceiveMessageSize = 256 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         if (hub.Cluster is { } cluster)
         {
@@ -36,6 +39,9 @@ public static class TelemedLive
         builder.Services.AddSingleton(IceServerOptions.From(builder.Configuration));
         builder.Services.AddSingleton<CommunityFeedBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CommunityFeedBridge>());
+        builder.Services.AddSingleton(services => new EcgStreamCaseLinker(services.GetRequiredService<Func<CatalogDbContext>>()));
+        // The gateway's live observer (Program.cs hands it to GatewayService): device ECG streams into consult sessions.
+        builder.Services.AddSingleton<EcgLiveRelay>();
         builder.Services.AddSingleton<IConsultMessageStore>(services => new CatalogConsultMessageStore(services.GetRequiredService<Func<CatalogDbContext>>()));
         return builder;
     }

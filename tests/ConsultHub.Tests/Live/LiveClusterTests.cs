@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using Telemed.ConsultHub.Live.Consults;
+using Telemed.ConsultHub.Live.Ecg;
 using Telemed.ConsultHub.Live.Events;
 using Telemed.Grains.Consults;
 using Telemed.Testing;
@@ -14,7 +15,8 @@ namespace Telemed.ConsultHub.Tests.Live;
 /// <summary>
 /// Two hub processes in the cluster profile (redis-server and PostgreSQL started here): a township nurse connected to
 /// one node and a cardiologist connected to the other see each other's consult messages (the SignalR Redis backplane)
-/// and the case events of a case opened on the first node (each node's own feed subscription), each exactly once.
+/// and the case events of a case opened on the first node (each node's own feed subscription), each exactly once; the
+/// live ECG the demo cart streams to the first node reaches the watcher on the second, every sample once and in order.
 /// </summary>
 public sealed partial class LiveClusterTests(ITestOutputHelper output) : IDisposable
 {
@@ -25,6 +27,9 @@ public sealed partial class LiveClusterTests(ITestOutputHelper output) : IDispos
         Npgsql.NpgsqlConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
     }
+
+    [GeneratedRegex(@"cart-dongcun-1\s+token:\s+(\S+)")]
+    private static partial Regex CartToken();
 
     [GeneratedRegex(@"^user: (?<user>\S+)  role: \S+  institution: \S+  password: (?<password>\S+)$", RegexOptions.Multiline)]
     private static partial Regex CredentialLine();
@@ -69,7 +74,7 @@ public sealed partial class LiveClusterTests(ITestOutputHelper output) : IDispos
             using (readerApi)
             {
                 (string, Type)[] events = [("Case", typeof(CaseEvent))];
-                (string, Type)[] consult = [("Message", typeof(ConsultMessage)), ("Presence", typeof(ConsultPresence))];
+                (string, Type)[] consult = [("Message", typeof(ConsultMessage)), ("Presence", typeof(ConsultPresence)), ("EcgSamples", typeof(EcgLiveBatch))];
                 await using LiveClient readerEvents = await LiveClient.StartAsync(LiveClient.Build(new Uri(nodeB, "hubs/events"), readerCookies), events);
                 await using LiveClient staffEvents = await LiveClient.StartAsync(LiveClient.Build(new Uri(nodeA, "hubs/events"), staffCookies), events);
 
@@ -101,6 +106,28 @@ public sealed partial class LiveClusterTests(ITestOutputHelper output) : IDispos
                 foreach (LiveClient client in new[] { staff, card })
                 {
                     Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], client.All<ConsultMessage>("Message").Select(m => m.Sequence).Order());
+                }
+
+                // Live ECG: the demo cart streams to node A's listener; the cardiologist watching on node B gets every
+                // sample once, in order (the relay pushes to the case's group through the backplane).
+                await card.Connection.InvokeAsync("WatchEcg", id);
+                await staff.Connection.InvokeAsync("WatchEcg", id);
+                Match cart = CartToken().Match(await File.ReadAllTextAsync(Path.Combine(root, "hub0", "demo-credentials.txt")));
+                Assert.True(cart.Success, "no cart token in hub0's demo-credentials.txt");
+                var source = Telemed.DeviceGateway.EcgStreams.Client.EcgStreamSource.FromRecording(
+                    Telemed.Ecg.Wfdb.WfdbRecordReader.Read(Path.Combine(RepositoryPaths.Root, "..", "shared", "ecg", "mitdb", "100")),
+                    Guid.NewGuid(), "cart-dongcun-1", cart.Groups[1].Value, DateTime.UtcNow, "PAT-CLUSTER-LIVE", 10 * 360);
+                await new Telemed.DeviceGateway.EcgStreams.Client.EcgStreamClient(new() { Host = "127.0.0.1", Port = hubs[0].EcgPort, FramesPerBlock = 36 })
+                    .SendAsync(source);
+                foreach (LiveClient client in new[] { card, staff })
+                {
+                    await LiveClient.EventuallyAsync(() => Task.FromResult(client.All<EcgLiveBatch>("EcgSamples").Sum(b => b.Samples[0].Length) >= source.SamplesPerLead),
+                        "the whole live ECG on both nodes");
+                    IReadOnlyList<EcgLiveBatch> batches = client.All<EcgLiveBatch>("EcgSamples");
+                    Assert.Equal(Enumerable.Range(1, batches.Count).Select(i => (long)i), batches.Select(b => b.Sequence));
+                    Assert.Equal(source.SamplesPerLead, batches.Sum(b => b.Samples[0].Length));
+                    Assert.Equal(source.Interleaved.ToArray().Where((_, i) => i % 2 == 0).Select(adu => (int)Math.Round((adu - source.Hello.Leads[0].Baseline) * 1000 / source.Hello.Leads[0].AduPerMillivolt)),
+                        batches.SelectMany(b => b.Samples[0]));
                 }
 
                 // Case events were not doubled by the second node.

@@ -48,6 +48,35 @@ public sealed class EcgStreamAnalysisTests
     }
 
     [Fact]
+    public async Task The_live_observer_hears_each_connection_start_its_raw_samples_once_in_order_and_its_end()
+    {
+        var record = TestData.Record("100");
+        int n = 360 * 30;
+        var source = GatewayHarness.Source(record, n);
+        await using var gateway = new GatewayHarness();
+
+        var result = await gateway.Client(gateway.EndPoint.Port, framesPerBlock: 90, dropEvery: 25).SendAsync(source);
+
+        var observer = gateway.Observer;
+        Assert.True(result.Connections > 1, $"{result.Connections} connections");
+        // Each connection: started (with the resume point), its samples, dropped; the last one ends finished after BYE.
+        Assert.Equal(result.Connections, observer.Started.Count);
+        Assert.Equal(["started", "samples", "dropped"], observer.Lifecycle.Take(3));
+        Assert.Equal("finished", observer.Lifecycle[^1]);
+        Assert.Equal(result.Connections, observer.Lifecycle.Count(s => s is "finished" or "dropped"));
+        Assert.Equal(0, observer.Started[0].NextSample);
+        Assert.All(observer.Started, s =>
+        {
+            Assert.Equal(source.Hello.RecordingId, s.RecordingId);
+            Assert.Equal(source.Hello.Leads, s.Leads);
+            Assert.Equal(source.Hello.PatientId, s.PatientId);
+        });
+        Assert.Equal(observer.Started.Select(s => s.NextSample).Order(), observer.Started.Select(s => s.NextSample));
+        Assert.True(observer.RawInOrder);
+        Assert.Equal(source.Interleaved.ToArray(), observer.RawSamples);
+    }
+
+    [Fact]
     public async Task Finished_recording_is_ingested_once_with_the_flags_of_the_full_analysis()
     {
         var record = TestData.Record("203"); // atrial fibrillation with runs of VT

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Telemed.ConsultHub.Audit;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Live.Calls;
+using Telemed.ConsultHub.Live.Ecg;
 using Telemed.Grains.Cases;
 using Telemed.Grains.Consults;
 using Telemed.Storage.Accounts;
@@ -16,6 +17,8 @@ namespace Telemed.ConsultHub.Live.Consults;
 /// case's community) and answers with the messages the client has not seen; after that, messages, receipts, presence
 /// and typing arrive live. A client that reconnects joins again with the last sequence it saw and gets exactly what it
 /// missed. Joining and reading history are audited as patient-data reads, sending as a change.
+/// A case's live ECG (a device streaming through the gateway, or a browser-attached device calling PublishEcg) reaches
+/// the connections that called WatchEcg for the case, authorized as Join is, as "EcgSamples" batches.
 /// </summary>
 /// <remarks>
 /// The connection is added to the session's group before the history is read, so a message posted meanwhile is never
@@ -31,14 +34,21 @@ public sealed class ConsultSessionHub(
     /// <summary>At most this many messages in one answer.</summary>
     public const int HistoryPage = 500;
 
+    /// <summary>A browser-attached device sends at most this many samples per lead in one batch (2 s at 500 Hz).</summary>
+    public const int MaxPublishedFrames = 1000;
+
+    /// <summary>Streams of one connection the hub analyses (PublishEcg without beats); further ones are relayed as sent.</summary>
+    private const int MaxAnalysedStreams = 4;
+
     private const string SessionsItem = "consults";
+    private const string EcgItem = "ecg";
 
     private static readonly string[] SignalKinds = ["offer", "answer", "ice-candidate", "renegotiate", "hang-up"];
 
     public async Task<ConsultJoined> Join(Guid caseId, long afterSequence)
     {
         Caller caller = CurrentCaller();
-        JoinedSession session = await AuthorizeAsync(caller, caseId);
+        JoinedSession session = await AuthorizeAsync(caller, caseId, "consult.join");
         IConsultSessionGrain grain = Session(caseId);
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(caseId));
         Sessions()[caseId] = session;
@@ -139,6 +149,48 @@ public sealed class ConsultSessionHub(
         await Clients.User(toUserId).Signal(new CallSignal(caseId, from, toUserId, kind, payload ?? string.Empty));
     }
 
+    /// <summary>
+    /// Starts the live ECG of the case on this connection ("EcgSamples"), for whoever may join its consult; audited as a
+    /// patient-data read. Batches carry a sequence per stream: after a reconnect, call again and keep sequences above
+    /// the last one seen.
+    /// </summary>
+    public async Task WatchEcg(Guid caseId)
+    {
+        JoinedSession session = await AuthorizeEcgAsync(caseId, "consult.ecg.watch");
+        await Groups.AddToGroupAsync(Context.ConnectionId, EcgLiveRelay.Group(caseId));
+        await AuditAsync("consult.ecg.watch", session, "ok");
+    }
+
+    public async Task UnwatchEcg(Guid caseId) => await Groups.RemoveFromGroupAsync(Context.ConnectionId, EcgLiveRelay.Group(caseId));
+
+    /// <summary>
+    /// A browser-attached device's batch, relayed to the case's other watchers; the caller must be allowed to join the
+    /// consult (checked and audited at its first batch per case). Samples are µV, one array per lead, all of one length.
+    /// </summary>
+    public async Task PublishEcg(Guid caseId, EcgLiveBatch batch)
+    {
+        string? problem = batch is null ? "missing" : Check(batch);
+        if (problem is not null)
+        {
+            throw new HubException("invalid ECG batch: " + problem);
+        }
+
+        JoinedSession session = await AuthorizeEcgAsync(caseId, "consult.ecg.publish");
+        if (Context.Items.TryAdd("ecg.published:" + caseId.ToString("N"), true))
+        {
+            await AuditAsync("consult.ecg.publish", session, "ok");
+        }
+
+        EcgLiveBatch relayed = batch! with { CaseId = caseId, Beats = batch.Beats ?? [] };
+        if ((batch.Beats is null || batch.Beats.Count == 0) && batch.HeartRate is null)
+        {
+            // A device that only samples: the hub runs the streaming detector on it, as it does for gateway streams.
+            relayed = AnalyzeBrowserStream(relayed);
+        }
+
+        await Clients.GroupExcept(EcgLiveRelay.Group(caseId), Context.ConnectionId).EcgSamples(relayed);
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         foreach (Guid caseId in Sessions().Keys.ToList())
@@ -168,8 +220,62 @@ public sealed class ConsultSessionHub(
         await Clients.Group(Group(caseId)).Presence(new ConsultPresence(caseId, present, userId, "left"));
     }
 
+    /// <summary>The join rule for a case's live ECG, decided once per connection and case.</summary>
+    private async Task<JoinedSession> AuthorizeEcgAsync(Guid caseId, string action)
+    {
+        if (Ecg().TryGetValue(caseId, out JoinedSession? known))
+        {
+            return known;
+        }
+
+        JoinedSession session = await AuthorizeAsync(CurrentCaller(), caseId, action);
+        Ecg()[caseId] = session;
+        return session;
+    }
+
+    private EcgLiveBatch AnalyzeBrowserStream(EcgLiveBatch batch)
+    {
+        string key = "ecg.analysis:" + batch.CaseId.ToString("N") + ":" + batch.StreamId;
+        if (!Context.Items.TryGetValue(key, out object? held) && Context.Items.Keys.Count(k => k is string s && s.StartsWith("ecg.analysis:", StringComparison.Ordinal)) >= MaxAnalysedStreams)
+        {
+            return batch; // a connection does not get unbounded detector state
+        }
+
+        var analysis = held as EcgBrowserAnalysis;
+        EcgLiveBatch analysed = EcgBrowserAnalysis.Analyze(ref analysis, batch);
+        Context.Items[key] = analysis;
+        return analysed;
+    }
+
+    private static string? Check(EcgLiveBatch batch)
+    {
+        if (string.IsNullOrEmpty(batch.StreamId) || batch.StreamId.Length > 64)
+        {
+            return "streamId must be 1 to 64 characters";
+        }
+
+        if (batch.SamplingRate is < 1 or > 10_000 || batch.Leads is null || batch.Leads.Count is < 1 or > 16 || batch.Samples is null
+            || batch.Samples.Length != batch.Leads.Count)
+        {
+            return "1 to 16 leads, as many sample arrays as leads, a sampling rate of 1 to 10000 Hz";
+        }
+
+        int length = batch.Samples[0]?.Length ?? -1;
+        if (length > MaxPublishedFrames || batch.Samples.Any(s => s is null || s.Length != length) || batch.FirstSample < 0)
+        {
+            return $"every lead needs the same number of samples (at most {MaxPublishedFrames}) from a first sample of 0 or more";
+        }
+
+        if (batch.Beats is not null && (batch.Beats.Count > MaxPublishedFrames || batch.Beats.Any(b => b is null || b.Label is null || b.Label.Length > 8)))
+        {
+            return $"at most {MaxPublishedFrames} beats, each with a label of up to 8 characters";
+        }
+
+        return null;
+    }
+
     /// <summary>Loads the case and applies the join rule; a refusal is audited and thrown as a HubException the client sees.</summary>
-    private async Task<JoinedSession> AuthorizeAsync(Caller caller, Guid caseId)
+    private async Task<JoinedSession> AuthorizeAsync(Caller caller, Guid caseId, string action)
     {
         CaseView view;
         try
@@ -178,7 +284,7 @@ public sealed class ConsultSessionHub(
         }
         catch (KeyNotFoundException)
         {
-            await audit.RecordAsync(Http(), "consult.join", Resource(caseId), (string?)null, "not-found");
+            await audit.RecordAsync(Http(), action, Resource(caseId), (string?)null, "not-found");
             throw new HubException($"no case {caseId}");
         }
 
@@ -191,7 +297,7 @@ public sealed class ConsultSessionHub(
         var session = new JoinedSession(caseId, view.PatientId, view.CommunityId, view.RoutedCommunityId);
         if (!allowed)
         {
-            await AuditAsync("consult.join", session, "denied");
+            await AuditAsync(action, session, "denied");
             throw new HubException($"you may not join the consult on case {caseId}: it is open to the requesting institution's staff, "
                 + "the assigned reader, the community's admins and invited users");
         }
@@ -211,6 +317,11 @@ public sealed class ConsultSessionHub(
         (ConcurrentDictionary<Guid, JoinedSession>)(Context.Items.TryGetValue(SessionsItem, out object? sessions) && sessions is not null
             ? sessions
             : Context.Items[SessionsItem] = new ConcurrentDictionary<Guid, JoinedSession>());
+
+    private ConcurrentDictionary<Guid, JoinedSession> Ecg() =>
+        (ConcurrentDictionary<Guid, JoinedSession>)(Context.Items.TryGetValue(EcgItem, out object? watched) && watched is not null
+            ? watched
+            : Context.Items[EcgItem] = new ConcurrentDictionary<Guid, JoinedSession>());
 
     private Caller CurrentCaller() => Caller.From(Context.User!) ?? throw new HubException("not signed in");
 

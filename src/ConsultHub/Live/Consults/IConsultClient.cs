@@ -1,4 +1,5 @@
 using Telemed.ConsultHub.Live.Calls;
+using Telemed.ConsultHub.Live.Ecg;
 using Telemed.Grains.Consults;
 
 namespace Telemed.ConsultHub.Live.Consults;
@@ -21,4 +22,7 @@ public interface IConsultClient
 
     /// <summary>WebRTC signalling from another participant, addressed to this user.</summary>
     Task Signal(CallSignal signal);
+
+    /// <summary>A batch of a live ECG of a case this connection watches (WatchEcg), from a device or a browser.</summary>
+    Task EcgSamples(EcgLiveBatch batch);
 }

@@ -86,6 +86,7 @@ internal sealed class EcgLiveAnalyzer
 
         if (publish && _observer is not null)
         {
+            _observer.OnSamples(_recordingId, first, interleaved);
             Span<float> lead = _lead.AsSpan(0, frames);
             Span<float> filtered = _filtered.AsSpan(0, mv.Length);
             for (int l = 0; l < leads; l++)

@@ -33,6 +33,7 @@ internal sealed partial class EcgStreamSession : IDisposable
     private long _firstUnacked;
     private bool _ackDue;
     private bool _ackTimerArmed;
+    private bool _announced;
 
     public EcgStreamSession(EcgStreamServer server, IDuplexPipe transport, string remote, CancellationToken stopping)
     {
@@ -91,6 +92,7 @@ internal sealed partial class EcgStreamSession : IDisposable
                 }
 
                 _samples = new short[EcgStreamLimits.MaxFramesPerBlock(_segment.LeadCount) * _segment.LeadCount];
+                await AnnounceAsync(_segment.Metadata).ConfigureAwait(false);
             }
 
             EcgFrameWriter.WriteHelloAck(_output, _segment.Finish is not null, _segment.LastSequence + 1, _segment.SampleCount);
@@ -131,6 +133,11 @@ internal sealed partial class EcgStreamSession : IDisposable
             // Whatever arrived whole is made durable before the recording is let go, so the resume point moves on.
             try
             {
+                if (_announced)
+                {
+                    _server.Observer!.OnStreamEnded(recording, _segment!.Finish is not null);
+                }
+
                 _segment?.Dispose();
                 // Everything the analysis has seen is durable now; a reconnect of this recording may continue it.
                 if (_segment is { Finish: null } && _live is not null && _live.SampleCount == _segment.SampleCount
@@ -144,6 +151,28 @@ internal sealed partial class EcgStreamSession : IDisposable
                 _lease?.Dispose();
                 await CompleteTransportAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Tells the live observer a stream (re)starts; its failure is the observer's, never the device's.</summary>
+    private async ValueTask AnnounceAsync(EcgSegmentMetadata metadata)
+    {
+        if (_server.Observer is not { } observer)
+        {
+            return;
+        }
+
+        _announced = true; // from here the observer may hold the stream: it hears the end whatever happens
+        try
+        {
+            await observer.OnStreamStartedAsync(new EcgLiveStream(metadata.RecordingId, metadata.DeviceId, metadata.InstitutionId,
+                metadata.PatientId, metadata.SamplingRateHz, metadata.Leads, _segment!.SampleCount), _cts.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a viewer-side fault must not refuse the device's recording
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogObserverFault(Logger, e, metadata.RecordingId);
         }
     }
 
@@ -407,6 +436,9 @@ internal sealed partial class EcgStreamSession : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "ECG stream {RecordingId} from device {DeviceId} ({Remote}) failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string deviceId, Guid recordingId, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ECG stream {RecordingId}: the live observer failed at the stream's start; samples are still recorded")]
+    private static partial void LogObserverFault(ILogger logger, Exception exception, Guid recordingId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ECG stream {RecordingId} from device {DeviceId} finished: {Samples} samples per lead, blob {BlobHash}, {Urgency}")]
     private static partial void LogFinished(ILogger logger, string deviceId, Guid recordingId, long samples, string blobHash, Telemed.Ecg.Rhythm.EcgUrgency urgency);
