@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.ConsultHub.Uploads;
 using Telemed.Storage.Cases;
 using Telemed.Storage.Catalog;
 using Telemed.Storage.Patients;
@@ -23,6 +24,7 @@ public static class TelemedApi
         builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
         builder.Services.AddSingleton(s => new PatientDirectory(s.GetRequiredService<Func<CatalogDbContext>>(), s.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ReferralProjection>();
+        builder.AddTelemedUploads(hub);
         return builder;
     }
 
@@ -52,6 +54,8 @@ public static class TelemedApi
         api.MapDashboard();
         api.MapPatients();
         api.MapReferrals();
+        api.MapEcgs();
+        api.MapUploads();
         return app;
     }
 }
