@@ -15,7 +15,7 @@ internal sealed class UploadProgress(TextWriter stderr)
     private long total;
     private long first = -1;
     private long last;
-    private TimeSpan drawn = TimeSpan.MinValue;
+    private TimeSpan? drawn;
 
     public void Start(long length)
     {
@@ -31,7 +31,7 @@ internal sealed class UploadProgress(TextWriter stderr)
         }
 
         last = bytes;
-        if (clock.Elapsed - drawn >= TimeSpan.FromMilliseconds(200))
+        if (drawn is null || clock.Elapsed - drawn.Value >= TimeSpan.FromMilliseconds(200))
         {
             Draw();
         }
