@@ -91,6 +91,7 @@ internal static class UploadEndpoints
             ContentType = request.ContentType,
             PatientId = string.IsNullOrWhiteSpace(request.PatientId) ? null : request.PatientId.Trim(),
             UserId = scope.Caller.UserId,
+            SourceAddress = http.Connection.RemoteIpAddress?.ToString(),
             InstitutionId = institution,
             CommunityId = scope.Caller.CommunityId,
             CreatedAt = now,

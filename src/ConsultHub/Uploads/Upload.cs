@@ -22,6 +22,9 @@ public sealed record Upload
 
     public required string UserId { get; init; }
 
+    /// <summary>The uploading PC's address, recorded with the stored instance as a C-STORE records the device's.</summary>
+    public string? SourceAddress { get; init; }
+
     public required string InstitutionId { get; init; }
 
     public required string CommunityId { get; init; }

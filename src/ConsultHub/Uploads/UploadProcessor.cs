@@ -197,7 +197,7 @@ public sealed partial class UploadProcessor(UploadStore store, GatewayService ga
                 SopClassUid = sopClass,
                 SopInstanceUid = sopInstance,
                 TransferSyntaxUid = header.TransferSyntax.Uid,
-                SourceAddress = null,
+                SourceAddress = upload.SourceAddress,
                 InstitutionId = upload.InstitutionId,
             }, reader, CancellationToken.None).ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);

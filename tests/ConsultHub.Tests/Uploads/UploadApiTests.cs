@@ -185,6 +185,21 @@ public sealed class UploadApiTests(ApiHost host) : IDisposable
         Assert.Contains("not a format the hub accepts", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, failed.GetProperty("sopInstanceUids").GetArrayLength());
         await Problems.AssertProblemAsync(await staff.GetAsync("/api/uploads/0123456789abcdef0123456789abcdef"), HttpStatusCode.NotFound);
+
+        // A WFDB header alone, and a ZIP holding a header without its signal file: refused with what is missing.
+        JsonElement header = await UploadFiles.UploadAsync(staff, Path.Combine(UploadFiles.Shared, "ecg", "mitdb", "100.hea"));
+        Assert.Equal("Failed", header.GetProperty("state").GetString());
+        Assert.Contains("ZIP archive holding the .hea and its .dat", header.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Directory.CreateDirectory(folder);
+        string zip = Path.Combine(folder, "header-only.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, Path.Combine(UploadFiles.Shared, "ecg", "mitdb", "100.hea"), "100.hea");
+        }
+
+        JsonElement lonely = await UploadFiles.UploadAsync(staff, zip);
+        Assert.Equal("Failed", lonely.GetProperty("state").GetString());
+        Assert.Contains("100.dat", lonely.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
