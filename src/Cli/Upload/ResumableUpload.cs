@@ -58,8 +58,9 @@ internal sealed class ResumableUpload : IDisposable
         {
             try
             {
-                if (offset is null)
+                if (offset is null || offset >= length)
                 {
+                    // Unknown (after an error), or all sent: the hub says where it is, and the result once it has one.
                     (offset, JsonElement? final) = await OffsetAsync(url, length, sha256, cancellationToken).ConfigureAwait(false);
                     if (final is JsonElement done)
                     {
