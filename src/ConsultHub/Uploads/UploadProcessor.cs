@@ -12,6 +12,7 @@ using Telemed.Ecg.Formats;
 using Telemed.Ecg.Wfdb;
 using Telemed.Grains.Ingest;
 using Telemed.Storage.Blobs;
+using Telemed.Storage.Catalog;
 
 namespace Telemed.ConsultHub.Uploads;
 
@@ -157,8 +158,9 @@ public sealed partial class UploadProcessor(UploadStore store, GatewayService ga
 
     private async Task<Upload> ConvertAsync(Upload upload, EcgDocument document)
     {
-        // UIDs named after the file's hash: the same file uploaded twice is the same instance (stored once).
-        string root = $"telemed/upload/{upload.Sha256}";
+        // UIDs named after the institution and the file's hash: the same file uploaded twice by one institution is the
+        // same instance (stored once); by another, another instance of its own.
+        string root = $"telemed/upload/{upload.InstitutionId}/{upload.Sha256}";
         EcgStudyInfo study = EcgDocumentConverter.StudyInfo(document.Metadata, DicomUids.FromName(root + "/study"), DicomUids.FromName(root + "/series"),
             DicomUids.FromName(root + "/instance"), upload.CreatedAt.UtcDateTime, upload.PatientId);
         DicomFile converted = EcgDocumentConverter.ToDicom(document, study, out IReadOnlyList<string> warnings);
@@ -206,6 +208,17 @@ public sealed partial class UploadProcessor(UploadStore store, GatewayService ga
         if (!result.IsSuccess || result.Instance is null)
         {
             return upload with { State = UploadState.Failed, Format = format, Reason = $"the hub could not store the object (status {result.Status:X4}): {result.ErrorComment}" };
+        }
+
+        if (result.Outcome == InstanceOutcome.Duplicate && result.Instance.InstitutionId != upload.InstitutionId)
+        {
+            // The hub keeps the first institution's copy (as for a C-STORE); this upload adds nothing the uploader may see.
+            return upload with
+            {
+                State = UploadState.Failed,
+                Format = format,
+                Reason = $"SOP instance {sopInstance} is already stored with these bytes for another institution; nothing was added",
+            };
         }
 
         LogStored(logger, upload.Id, upload.FileName, format, sopInstance, upload.InstitutionId);

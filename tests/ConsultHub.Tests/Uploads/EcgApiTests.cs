@@ -21,12 +21,21 @@ public sealed class EcgApiTests(ApiHost host)
 {
     [Theory]
     [InlineData("samples/dicom/ecg-inferior-stemi-utf8.dcm")]
-    [InlineData("../shared/dicom/pydicom/test_files/waveform_ecg.dcm")]
+    [InlineData("generated")]
     public async Task The_json_is_the_ecg_librarys_analysis_of_the_stored_waveform(string file)
     {
+        // Objects no other test uploads: the same SOP instance from two institutions stays the first one's.
         WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
         using HttpClient staff = wf.ClientAs(wf.TownStaff);
-        JsonElement done = await UploadFiles.UploadAsync(staff, Path.Combine(RepositoryPaths.Root, file), patientId: "ECG-JSON");
+        string path = file == "generated"
+            ? UploadFiles.Generate("dicom", Path.Combine(Path.GetTempPath(), "telemed-ecg-json-" + Guid.NewGuid().ToString("N")), "ECG-JSON")
+            : Path.Combine(RepositoryPaths.Root, file);
+        JsonElement done = await UploadFiles.UploadAsync(staff, path);
+        if (file == "generated")
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+
         string sop = Assert.Single(done.GetProperty("sopInstanceUids").EnumerateArray()).GetString()!;
 
         // The library, on the bytes the hub stored.
@@ -112,8 +121,15 @@ public sealed class EcgApiTests(ApiHost host)
         Assert.Contains("not an ECG", await notEcg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await Problems.AssertProblemAsync(await staff.GetAsync("/api/ecgs/1.2.3.4.5.6.7"), HttpStatusCode.NotFound);
 
-        JsonElement ecg = await UploadFiles.UploadAsync(staff, UploadFiles.SampleEcg);
+        string folder = Path.Combine(Path.GetTempPath(), "telemed-ecg-scope-" + Guid.NewGuid().ToString("N"));
+        JsonElement ecg = await UploadFiles.UploadAsync(staff, UploadFiles.Generate("dicom", folder, "SCOPE-1"));
+        Directory.Delete(folder, recursive: true);
         string sop = Assert.Single(ecg.GetProperty("sopInstanceUids").EnumerateArray()).GetString()!;
+        using (HttpClient reader = wf.ClientAs(wf.Cardiologist))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/ecgs/{sop}")).StatusCode);
+        }
+
         WorkflowCommunity other = await WorkflowCommunity.CreateAsync(host);
         using HttpClient outsider = other.ClientAs(other.Cardiologist);
         await Problems.AssertProblemAsync(await outsider.GetAsync($"/api/ecgs/{sop}"), HttpStatusCode.Forbidden);

@@ -103,6 +103,33 @@ public sealed class UploadApiTests(ApiHost host) : IDisposable
     }
 
     [Fact]
+    public async Task The_same_dicom_object_again_is_idempotent_and_from_another_institution_is_refused()
+    {
+        WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
+        using HttpClient staff = wf.ClientAs(wf.TownStaff);
+        string path = UploadFiles.Generate("dicom", folder, "DUP-1");
+        JsonElement first = await UploadFiles.UploadAsync(staff, path);
+        JsonElement again = await UploadFiles.UploadAsync(staff, path);
+        Assert.Equal(("Stored", "Stored"), (first.GetProperty("state").GetString(), again.GetProperty("state").GetString()));
+        Assert.Equal(first.GetProperty("sopInstanceUids").ToString(), again.GetProperty("sopInstanceUids").ToString());
+        Assert.Equal(await UploadFiles.CaseOfAsync(staff, first.GetProperty("uploadId").GetString()!),
+            await UploadFiles.CaseOfAsync(staff, again.GetProperty("uploadId").GetString()!));
+
+        using HttpClient village = wf.ClientAs(wf.VillageDoctor);
+        JsonElement elsewhere = await UploadFiles.UploadAsync(village, path);
+        Assert.Equal("Failed", elsewhere.GetProperty("state").GetString());
+        Assert.Contains("another institution", elsewhere.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, elsewhere.GetProperty("caseId").ValueKind);
+
+        // A converted file is the hub's own object: each institution gets an instance of its own.
+        string scp = UploadFiles.Generate("scp", folder, "DUP-2");
+        JsonElement town = await UploadFiles.UploadAsync(staff, scp);
+        JsonElement fromVillage = await UploadFiles.UploadAsync(village, scp);
+        Assert.Equal(("Stored", "Stored"), (town.GetProperty("state").GetString(), fromVillage.GetProperty("state").GetString()));
+        Assert.NotEqual(town.GetProperty("sopInstanceUids").ToString(), fromVillage.GetProperty("sopInstanceUids").ToString());
+    }
+
+    [Fact]
     public async Task A_stale_offset_is_a_conflict_that_names_the_offset_to_resume_from()
     {
         WorkflowCommunity wf = await WorkflowCommunity.CreateAsync(host);
