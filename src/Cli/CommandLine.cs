@@ -2,6 +2,7 @@ using Telemed.Cli.Dicom;
 using Telemed.Cli.Ecg;
 using Telemed.Cli.Hub;
 using Telemed.Cli.Send;
+using Telemed.Cli.Upload;
 
 namespace Telemed.Cli;
 
@@ -46,6 +47,8 @@ internal static class CommandLine
                 return HubCommands.Dashboard(args[1..], stdout, stderr);
             case "report":
                 return HubCommands.Report(args[1..], stdout, stderr);
+            case "upload":
+                return UploadCommand.Run(args[1..], stdout, stderr);
             case "consult":
                 return HubCommands.Consult(args[1..], Console.In, stdout, stderr);
         }
@@ -99,6 +102,10 @@ internal static class CommandLine
                                             volumes, turnaround (median/p90 minutes) and SLA compliance per institution
         report sign <case id> [hub]         sign the case's current report draft (the version just read, If-Match)
         consult chat <case id> [hub]        chat in the case's consult session: history, then live; typed lines are sent
+        upload <file> [--resume <upload id>] [--patient <id>] [--chunk-size <bytes>] [--retries <n>] [--json] [hub]
+                                            resumable upload of a DICOM or ECG file (SCP-ECG, HL7 aECG, Philips XML, ZIP
+                                            of a WFDB .hea + .dat) with a progress bar; retries and resumes after network
+                                            errors; prints the stored SOP Instance UID and the case
         [hub] = [--hub <url>] [--token <t>]  defaults: TELEMED_HUB or http://127.0.0.1:5080, TELEMED_TOKEN
 
         <record> is a WFDB record path, with or without .hea (e.g. ../shared/ecg/mitdb/100); <file> is an SCP-ECG,

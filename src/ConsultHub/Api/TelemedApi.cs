@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Hosting;
+using Telemed.ConsultHub.Uploads;
 using Telemed.Storage.Cases;
 using Telemed.Storage.Catalog;
 using Telemed.Storage.Patients;
@@ -23,6 +24,7 @@ public static class TelemedApi
         builder.Services.AddSingleton(s => new CaseCatalog(s.GetRequiredService<Func<CatalogDbContext>>()));
         builder.Services.AddSingleton(s => new PatientDirectory(s.GetRequiredService<Func<CatalogDbContext>>(), s.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ReferralProjection>();
+        builder.AddTelemedUploads(hub);
         return builder;
     }
 
@@ -53,6 +55,8 @@ public static class TelemedApi
         api.MapPatients();
         api.MapReferrals();
         Telemed.ConsultHub.Fhir.FhirEndpoints.MapFhir(app);
+        api.MapEcgs();
+        api.MapUploads();
         return app;
     }
 }
