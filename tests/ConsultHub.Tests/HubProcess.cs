@@ -56,6 +56,21 @@ internal sealed class HubProcess : IAsyncDisposable
     /// <summary>Starts the hub on free ports; <paramref name="tls"/> is how to reach its DICOM port when started with TLS options in <paramref name="extraArguments"/>.</summary>
     public static async Task<HubProcess> StartAsync(string dataDirectory, IReadOnlyList<string>? extraArguments = null, DicomTlsClientOptions? tls = null)
     {
+        // A port found free can be taken by another test's process before the hub binds it: start again on new ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(dataDirectory, extraArguments, tls);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<HubProcess> StartOnFreePortsAsync(string dataDirectory, IReadOnlyList<string>? extraArguments, DicomTlsClientOptions? tls)
+    {
         int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -76,9 +91,17 @@ internal sealed class HubProcess : IAsyncDisposable
         }
 
         var hub = new HubProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), dicom, ecg, http, silo, gateway);
-        // Generous: several hubs may start at once on a loaded 2-core CI machine.
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), tls);
-        return hub;
+        try
+        {
+            // Generous: several hubs may start at once on a loaded 2-core CI machine.
+            await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), tls);
+            return hub;
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
