@@ -72,8 +72,21 @@ public abstract class CatalogDbContext(DbContextOptions options) : DbContext(opt
             // A resend of the same bytes must find its row, never add one: this index makes that hold under races.
             instance.HasIndex(i => new { i.SopInstanceUid, i.BlobHash }).IsUnique();
             instance.HasIndex(i => new { i.SopInstanceUid, i.Version }).IsUnique();
+            instance.Property(i => i.PatientNameKey).HasMaxLength(PersonNameSearchKey.MaxLength);
+            instance.Property(i => i.PatientBirthDate).HasMaxLength(8);
+            instance.Property(i => i.PatientSex).HasMaxLength(16);
+            instance.Property(i => i.StudyTime).HasMaxLength(16);
+            instance.Property(i => i.StudyId).HasMaxLength(16);
+            instance.Property(i => i.StudyDescription).HasMaxLength(64);
+            instance.Property(i => i.ReferringPhysicianName).HasMaxLength(324);
+            instance.Property(i => i.SeriesDescription).HasMaxLength(64);
             instance.HasIndex(i => i.StudyInstanceUid);
             instance.HasIndex(i => i.PatientId);
+            // DICOMweb QIDO (PS3.18 §10.6): a caller's institution(s) by study, and the keys viewers search by.
+            instance.HasIndex(i => new { i.InstitutionId, i.StudyInstanceUid });
+            instance.HasIndex(i => i.SeriesInstanceUid);
+            instance.HasIndex(i => i.AccessionNumber);
+            instance.HasIndex(i => i.StudyDate);
         });
 
         modelBuilder.Entity<Device>(device =>
