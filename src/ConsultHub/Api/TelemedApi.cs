@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
+using Telemed.ConsultHub.DicomWeb;
 using Telemed.ConsultHub.Hosting;
 using Telemed.Storage.Cases;
 using Telemed.Storage.Catalog;
@@ -52,6 +53,7 @@ public static class TelemedApi
         api.MapDashboard();
         api.MapPatients();
         api.MapReferrals();
+        app.MapDicomWeb();
         return app;
     }
 }
