@@ -166,8 +166,9 @@ internal static class QidoSearch
         IReadOnlyList<string> institutions, CancellationToken cancellationToken)
     {
         // A study has one study date; should its instances disagree, it shows once all the same (distinct below).
-        List<string> page = (await rows.Select(i => new { i.StudyDate, i.StudyInstanceUid }).Distinct()
-                .OrderByDescending(k => k.StudyDate).ThenBy(k => k.StudyInstanceUid)
+        // GROUP BY in the order of IX_instances_qido_order, so the page is read off the index (see CatalogDbContext).
+        List<string> page = (await rows.GroupBy(i => new { i.StudyDate, i.StudyInstanceUid }).Select(g => g.Key)
+                .OrderByDescending(k => k.StudyDate).ThenByDescending(k => k.StudyInstanceUid)
                 .Skip(q.Offset).Take(q.Limit)
                 .ToListAsync(cancellationToken))
             .Select(k => k.StudyInstanceUid).Distinct().ToList();
@@ -201,8 +202,8 @@ internal static class QidoSearch
     private static async Task<IReadOnlyList<QidoMatch>> SeriesAsync(CatalogDbContext catalog, IQueryable<StoredInstance> rows, QidoQuery q,
         IReadOnlyList<string> institutions, CancellationToken cancellationToken)
     {
-        List<string> page = (await rows.Select(i => new { i.StudyDate, i.StudyInstanceUid, i.SeriesNumber, i.SeriesInstanceUid }).Distinct()
-                .OrderByDescending(k => k.StudyDate).ThenBy(k => k.StudyInstanceUid).ThenBy(k => k.SeriesNumber).ThenBy(k => k.SeriesInstanceUid)
+        List<string> page = (await rows.GroupBy(i => new { i.StudyDate, i.StudyInstanceUid, i.SeriesNumber, i.SeriesInstanceUid }).Select(g => g.Key)
+                .OrderByDescending(k => k.StudyDate).ThenByDescending(k => k.StudyInstanceUid).ThenBy(k => k.SeriesNumber).ThenBy(k => k.SeriesInstanceUid)
                 .Skip(q.Offset).Take(q.Limit)
                 .ToListAsync(cancellationToken))
             .Select(k => k.SeriesInstanceUid).Distinct().ToList();
@@ -233,7 +234,7 @@ internal static class QidoSearch
         IQueryable<StoredInstance> all = catalog.Instances;
         List<StoredInstance> page = await rows
             .Where(i => !all.Any(newer => newer.SopInstanceUid == i.SopInstanceUid && newer.Version > i.Version))
-            .OrderByDescending(i => i.StudyDate).ThenBy(i => i.StudyInstanceUid).ThenBy(i => i.SeriesNumber).ThenBy(i => i.SeriesInstanceUid)
+            .OrderByDescending(i => i.StudyDate).ThenByDescending(i => i.StudyInstanceUid).ThenBy(i => i.SeriesNumber).ThenBy(i => i.SeriesInstanceUid)
             .ThenBy(i => i.InstanceNumber).ThenBy(i => i.Id)
             .Skip(q.Offset).Take(q.Limit)
             .ToListAsync(cancellationToken);

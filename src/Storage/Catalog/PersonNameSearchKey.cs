@@ -11,7 +11,8 @@ namespace Telemed.Storage.Catalog;
 /// </summary>
 public static class PersonNameSearchKey
 {
-    public const int MaxLength = 1024;
+    /// <summary>Within a PostgreSQL B-tree entry (≈ 2,700 bytes) even in 4-byte UTF-8, since the key is in IX_instances_qido_order.</summary>
+    public const int MaxLength = 512;
 
     /// <summary>Separates the folded forms; never part of a name (it is not in any DICOM PN character repertoire we accept).</summary>
     public const char Separator = '|';

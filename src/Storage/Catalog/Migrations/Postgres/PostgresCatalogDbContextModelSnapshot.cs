@@ -517,8 +517,8 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                         .HasColumnType("character varying(324)");
 
                     b.Property<string>("PatientNameKey")
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<string>("PatientSex")
                         .HasMaxLength(16)
@@ -601,17 +601,17 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
 
                     b.HasIndex("SeriesInstanceUid");
 
-                    b.HasIndex("StudyDate");
-
                     b.HasIndex("StudyInstanceUid");
-
-                    b.HasIndex("InstitutionId", "StudyInstanceUid");
 
                     b.HasIndex("SopInstanceUid", "BlobHash")
                         .IsUnique();
 
                     b.HasIndex("SopInstanceUid", "Version")
                         .IsUnique();
+
+                    b.HasIndex("StudyDate", "StudyInstanceUid", "SeriesNumber", "SeriesInstanceUid", "InstanceNumber", "InstitutionId", "Modality", "PatientNameKey")
+                        .IsDescending(true, true, false, false, false, false, false, false)
+                        .HasDatabaseName("IX_instances_qido_order");
 
                     b.ToTable("instances", (string)null);
                 });

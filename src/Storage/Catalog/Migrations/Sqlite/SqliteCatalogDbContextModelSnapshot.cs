@@ -508,7 +508,7 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PatientNameKey")
-                        .HasMaxLength(1024)
+                        .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PatientSex")
@@ -592,17 +592,17 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
 
                     b.HasIndex("SeriesInstanceUid");
 
-                    b.HasIndex("StudyDate");
-
                     b.HasIndex("StudyInstanceUid");
-
-                    b.HasIndex("InstitutionId", "StudyInstanceUid");
 
                     b.HasIndex("SopInstanceUid", "BlobHash")
                         .IsUnique();
 
                     b.HasIndex("SopInstanceUid", "Version")
                         .IsUnique();
+
+                    b.HasIndex("StudyDate", "StudyInstanceUid", "SeriesNumber", "SeriesInstanceUid", "InstanceNumber", "InstitutionId", "Modality", "PatientNameKey")
+                        .IsDescending(true, true, false, false, false, false, false, false)
+                        .HasDatabaseName("IX_instances_qido_order");
 
                     b.ToTable("instances", (string)null);
                 });

@@ -45,7 +45,7 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                 name: "PatientNameKey",
                 table: "instances",
                 type: "TEXT",
-                maxLength: 1024,
+                maxLength: 512,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
@@ -108,19 +108,15 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                 column: "AccessionNumber");
 
             migrationBuilder.CreateIndex(
-                name: "IX_instances_InstitutionId_StudyInstanceUid",
-                table: "instances",
-                columns: new[] { "InstitutionId", "StudyInstanceUid" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_instances_SeriesInstanceUid",
                 table: "instances",
                 column: "SeriesInstanceUid");
 
             migrationBuilder.CreateIndex(
-                name: "IX_instances_StudyDate",
+                name: "IX_instances_qido_order",
                 table: "instances",
-                column: "StudyDate");
+                columns: new[] { "StudyDate", "StudyInstanceUid", "SeriesNumber", "SeriesInstanceUid", "InstanceNumber", "InstitutionId", "Modality", "PatientNameKey" },
+                descending: new[] { true, true, false, false, false, false, false, false });
 
             // Rows stored before this migration: the whole name folded, so wildcard queries on it still match
             // (new rows get every component group from the ingest, PersonNameSearchKey).
@@ -135,15 +131,11 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                 table: "instances");
 
             migrationBuilder.DropIndex(
-                name: "IX_instances_InstitutionId_StudyInstanceUid",
-                table: "instances");
-
-            migrationBuilder.DropIndex(
                 name: "IX_instances_SeriesInstanceUid",
                 table: "instances");
 
             migrationBuilder.DropIndex(
-                name: "IX_instances_StudyDate",
+                name: "IX_instances_qido_order",
                 table: "instances");
 
             migrationBuilder.DropColumn(
