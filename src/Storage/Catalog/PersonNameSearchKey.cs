@@ -47,7 +47,7 @@ public static class PersonNameSearchKey
         {
             if (key.Length + form.Length + 1 > MaxLength)
             {
-                break;
+                continue; // an over-long whole value still leaves its groups searchable
             }
 
             key.Append(form).Append(Separator);
