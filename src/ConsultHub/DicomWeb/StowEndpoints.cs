@@ -108,6 +108,13 @@ internal static class StowEndpoints
             {
                 await StorePartAsync(http, gateway, scope.Caller.InstitutionId, study, section.Body, path, stored, failed);
             }
+            catch (Exception e) when (e is IOException or BadHttpRequestException && !http.RequestAborted.IsCancellationRequested)
+            {
+                // The body broke off inside this part: the parts before it are stored (each is durable on its own),
+                // and the response says which.
+                failed.Add((null, null, ProcessingFailure, $"the request body ended inside a part: {e.Message}"));
+                break;
+            }
             finally
             {
                 File.Delete(path);
@@ -127,7 +134,7 @@ internal static class StowEndpoints
         foreach ((_, _, _, string comment) in failed)
         {
             // RFC 7234 §5.5 warn-code 299 with the reasons in readable form, beside the data set's status codes.
-            http.Response.Headers.Append(HeaderNames.Warning, $"299 telemed \"{comment.Replace("\"", "'", StringComparison.Ordinal)}\"");
+            http.Response.Headers.Append(HeaderNames.Warning, $"299 telemed \"{HeaderText(comment)}\"");
         }
 
         await using var writer = new Utf8JsonWriter(http.Response.Body, DicomJsonWriter.WriterOptions);
@@ -244,6 +251,16 @@ internal static class StowEndpoints
 
         return 144L + BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(140));
     }
+
+    /// <summary>Header values are ASCII without quotes inside a quoted string: anything else becomes '?'.</summary>
+    private static string HeaderText(string text) =>
+        string.Create(text.Length, text, (span, t) =>
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                span[i] = t[i] is >= ' ' and <= '~' and not '"' and not '\\' ? t[i] : '?';
+            }
+        });
 
     private static string? Uid(DicomDataset dataset, string keyword)
     {

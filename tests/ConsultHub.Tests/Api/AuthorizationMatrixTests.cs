@@ -236,8 +236,10 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
             Endpoint.AcceptReferral => await client.PostAsync($"/api/referrals/{await ReferralFromAsync(institution)}/accept", null),
             Endpoint.DicomWebSearch => await client.GetAsync($"/dicomweb/studies?PatientID={ApiHost.PatientAt(institution)}"),
             Endpoint.DicomWebRetrieve => await client.GetAsync(await DicomMetadataUrlAtAsync(institution)),
-            Endpoint.DicomWebStore => await client.PostAsync("/dicomweb/studies",
-                Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Stow(Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Fresh(Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Cr).Bytes)),
+            // Stored for the caller's institution as its fixture patient, so the institution's study list (which
+            // AuditTests count entries of) still shows one patient.
+            Endpoint.DicomWebStore => await client.PostAsync("/dicomweb/studies", Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Stow(
+                Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Fresh(Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Cr, patientId: ApiHost.PatientAt(ApiHost.InstitutionOf(role))).Bytes)),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -17,8 +17,11 @@ internal static class DicomWebSamples
 
     public static string PathOf(string sample) => Path.Combine(RepositoryPaths.Root, "samples", "dicom", sample);
 
-    /// <summary>A copy of the sample as a new instance of a new study; RLE Lossless when <paramref name="rle"/>.</summary>
-    public static (byte[] Bytes, string Study, string Series, string Sop) Fresh(string sample, bool rle = false, string? study = null)
+    /// <summary>
+    /// A copy of the sample as a new instance of a new study (or of <paramref name="study"/>); RLE Lossless when
+    /// <paramref name="rle"/>; for another patient id when <paramref name="patientId"/> is given.
+    /// </summary>
+    public static (byte[] Bytes, string Study, string Series, string Sop) Fresh(string sample, bool rle = false, string? study = null, string? patientId = null)
     {
         DicomFile file = DicomFile.Open(PathOf(sample));
         string studyUid = study ?? DicomUids.Create();
@@ -31,6 +34,11 @@ internal static class DicomWebSamples
         }
 
         builder.Add("StudyInstanceUID", studyUid).Add("SeriesInstanceUID", seriesUid).Add("SOPInstanceUID", sopUid);
+        if (patientId is not null)
+        {
+            builder.Add("PatientID", patientId);
+        }
+
         DicomFile copy = DicomFile.Create(builder.Build(), file.TransferSyntax);
         if (rle)
         {
