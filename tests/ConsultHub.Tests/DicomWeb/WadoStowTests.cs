@@ -209,6 +209,31 @@ public sealed class WadoStowTests(ApiHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_that_breaks_off_inside_a_part_keeps_the_parts_before_it()
+    {
+        var first = DicomWebSamples.Fresh(DicomWebSamples.Cr);
+        var second = DicomWebSamples.Fresh(DicomWebSamples.Cr);
+        using var body = new MemoryStream();
+        void Write(string text) => body.Write(System.Text.Encoding.ASCII.GetBytes(text));
+        Write("--cut\r\nContent-Type: application/dicom\r\n\r\n");
+        body.Write(first.Bytes);
+        Write("\r\n--cut\r\nContent-Type: application/dicom\r\n\r\n");
+        body.Write(second.Bytes, 0, second.Bytes.Length / 2); // no closing boundary: the upload stopped here
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=cut");
+
+        using HttpClient staff = community.ClientAs(community.TownStaff);
+        using HttpResponseMessage response = await staff.PostAsync("/dicomweb/studies", content);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode} {text}");
+        JsonElement result = JsonDocument.Parse(text).RootElement;
+        Assert.Equal([first.Sop], Sequence(result, "00081199").Select(r => Value(r, "00081155")!).ToArray());
+        Assert.Contains("ended inside a part", Value(Assert.Single(Sequence(result, "00081198")), "00000902"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/dicomweb/studies/{first.Study}/series/{first.Series}/instances/{first.Sop}/metadata")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/dicomweb/studies/{second.Study}/metadata")).StatusCode);
+    }
+
+    [Fact]
     public async Task Who_may_store_and_what_is_not_stowable()
     {
         var cr = DicomWebSamples.Fresh(DicomWebSamples.Cr);
