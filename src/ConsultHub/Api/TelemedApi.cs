@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Telemed.ConsultHub.Auth;
+using Telemed.ConsultHub.DicomWeb;
 using Telemed.ConsultHub.Hosting;
 using Telemed.ConsultHub.Uploads;
 using Telemed.Storage.Cases;
@@ -57,6 +58,7 @@ public static class TelemedApi
         Telemed.ConsultHub.Fhir.FhirEndpoints.MapFhir(app);
         api.MapEcgs();
         api.MapUploads();
+        app.MapDicomWeb();
         return app;
     }
 }

@@ -175,7 +175,40 @@ public sealed partial class DicomInstanceIngest(BlobStore blobs, InstanceCatalog
         SourceAddress = request.SourceAddress,
         DeviceId = request.DeviceId,
         InstitutionId = request.InstitutionId,
+        // The attributes DICOMweb QIDO matches on and returns (PS3.18 §10.6.3), so a search never opens a file.
+        PatientNameKey = PersonNameSearchKey.From(Text(dataset, "PatientName")),
+        PatientBirthDate = Clip(Text(dataset, "PatientBirthDate"), 8),
+        PatientSex = Clip(Text(dataset, "PatientSex"), 16),
+        StudyTime = Clip(Text(dataset, "StudyTime"), 16),
+        StudyId = Clip(Text(dataset, "StudyID"), 16),
+        StudyDescription = Clip(Text(dataset, "StudyDescription"), 64),
+        ReferringPhysicianName = Clip(Text(dataset, "ReferringPhysicianName"), 324),
+        SeriesNumber = Integer(dataset, "SeriesNumber"),
+        SeriesDescription = Clip(Text(dataset, "SeriesDescription"), 64),
+        InstanceNumber = Integer(dataset, "InstanceNumber"),
+        Rows = Integer(dataset, "Rows"),
+        Columns = Integer(dataset, "Columns"),
+        BitsAllocated = Integer(dataset, "BitsAllocated"),
+        NumberOfFrames = Integer(dataset, "NumberOfFrames") ?? (dataset.Contains(DicomDictionary.GetTag("Rows")) ? 1 : null),
     };
+
+    /// <summary>An IS or US value as a number; null when absent or not a number (an optional field never refuses an object).</summary>
+    private static int? Integer(DicomDataset dataset, string keyword)
+    {
+        if (!dataset.TryGetElement(DicomDictionary.GetTag(keyword), out DicomElement? e) || e.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return e.GetInt32();
+        }
+        catch (Exception ex) when (ex is DicomException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 

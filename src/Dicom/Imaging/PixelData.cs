@@ -151,6 +151,19 @@ public sealed class PixelData
     }
 
     /// <summary>
+    /// One frame exactly as stored, in the file's transfer syntax: the compressed bit stream of encapsulated pixel data
+    /// (PS3.5 §A.4, what DICOMweb serves as the frame in its original transfer syntax), or the native frame's bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> GetEncodedFrame(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FrameCount);
+        return element is DicomFragmentSequence fragments
+            ? EncapsulatedFrames.Get(Dataset, fragments, index, FrameCount, out _)
+            : element.Value.Slice(index * FrameLength, FrameLength);
+    }
+
+    /// <summary>
     /// The bytes of one frame. Native pixel data: a slice of the file buffer, no copy. RLE Lossless: the frame decoded
     /// into a new buffer in the layout native pixel data would have (little endian, the file's Planar Configuration).
     /// JPEG, JPEG-LS and JPEG 2000: likewise, colour-by-pixel, samples as <see cref="PhotometricInterpretation"/> says.

@@ -47,4 +47,38 @@ public sealed class StoredInstance
     public string? DeviceId { get; set; }
 
     public string? InstitutionId { get; set; }
+
+    /// <summary>
+    /// The patient name folded for QIDO matching (<see cref="PersonNameSearchKey"/>): each component group upper-cased
+    /// between bars, so a wildcard query compares against one column in SQL.
+    /// </summary>
+    public string? PatientNameKey { get; set; }
+
+    public string? PatientBirthDate { get; set; }
+
+    public string? PatientSex { get; set; }
+
+    public string? StudyTime { get; set; }
+
+    /// <summary>Study ID (0020,0010), the modality's own study number.</summary>
+    public string? StudyId { get; set; }
+
+    public string? StudyDescription { get; set; }
+
+    public string? ReferringPhysicianName { get; set; }
+
+    public int? SeriesNumber { get; set; }
+
+    public string? SeriesDescription { get; set; }
+
+    public int? InstanceNumber { get; set; }
+
+    /// <summary>Image size and depth, which QIDO returns for every instance (PS3.18 Table 10.6.3-5); null without pixel data.</summary>
+    public int? Rows { get; set; }
+
+    public int? Columns { get; set; }
+
+    public int? BitsAllocated { get; set; }
+
+    public int? NumberOfFrames { get; set; }
 }

@@ -49,6 +49,9 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
         ListReferrals,
         ReadReferral,
         AcceptReferral,
+        DicomWebSearch,
+        DicomWebRetrieve,
+        DicomWebStore,
     }
 
     private static bool Allowed(UserRole role, Target target, Endpoint endpoint)
@@ -81,8 +84,39 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ReadReferral => AtEitherEnd(role, target) || (role is UserRole.CommunityAdmin or UserRole.Auditor && inCommunity),
             Endpoint.AcceptReferral => role != UserRole.Auditor
                 && (ApiHost.InstitutionOf(role) == ReferredTo(InstitutionFor(role, target)) || (role == UserRole.CommunityAdmin && inCommunity)),
+            // DICOMweb: the scope of /api/studies; a search outside it finds nothing (below), a retrieve is refused.
+            // Storing is for staff, always for their own institution (DicomWebScope.CanStoreAsync).
+            Endpoint.DicomWebSearch or Endpoint.DicomWebRetrieve => (staff && target == Target.OwnInstitution) || (reader && inCommunity),
+            Endpoint.DicomWebStore => staff,
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
+    }
+
+    /// <summary>An instance with real bytes at the institution (blob and catalog row); its WADO-RS metadata URL.</summary>
+    private async Task<string> DicomMetadataUrlAtAsync(string institution)
+    {
+        var sample = Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Fresh(Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Cr);
+        var blob = await host.Services.GetRequiredService<Telemed.DeviceGateway.Hosting.GatewayService>().Blobs.StoreAsync(sample.Bytes);
+        await using Telemed.Storage.Catalog.CatalogDbContext catalog = host.Services.GetRequiredService<Func<Telemed.Storage.Catalog.CatalogDbContext>>()();
+        catalog.Instances.Add(new Telemed.Storage.Catalog.StoredInstance
+        {
+            SopInstanceUid = sample.Sop,
+            SopClassUid = "1.2.840.10008.5.1.4.1.1.1",
+            StudyInstanceUid = sample.Study,
+            SeriesInstanceUid = sample.Series,
+            TransferSyntaxUid = "1.2.840.10008.1.2.1",
+            PatientId = ApiHost.PatientAt(institution),
+            BlobHash = blob.Hash.Hex,
+            Length = blob.Length,
+            Version = 1,
+            Rows = 512,
+            Columns = 512,
+            BitsAllocated = 16,
+            ReceivedAtUtc = DateTime.UtcNow,
+            InstitutionId = institution,
+        });
+        await catalog.SaveChangesAsync();
+        return $"/dicomweb/studies/{sample.Study}/series/{sample.Series}/instances/{sample.Sop}/metadata";
     }
 
     /// <summary>
@@ -139,7 +173,8 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
                 {
                     // Users, audit, worklist and patient registration name no institution: a caller cannot aim them at another community.
                     // That side is covered by Other_community_admin_and_reader_see_nothing_of_county_a.
-                    if (target != Target.OtherCommunity || endpoint is not (Endpoint.ListUsers or Endpoint.ReadAudit or Endpoint.VerifyAudit or Endpoint.Worklist or Endpoint.RegisterPatient))
+                    if (target != Target.OtherCommunity || endpoint is not (Endpoint.ListUsers or Endpoint.ReadAudit or Endpoint.VerifyAudit or Endpoint.Worklist or Endpoint.RegisterPatient
+                        or Endpoint.DicomWebStore))
                     {
                         data.Add(role, target, endpoint);
                     }
@@ -199,6 +234,12 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
             Endpoint.ListReferrals => await client.GetAsync($"/api/referrals?institution={institution}"),
             Endpoint.ReadReferral => await client.GetAsync($"/api/referrals/{await ReferralFromAsync(institution)}"),
             Endpoint.AcceptReferral => await client.PostAsync($"/api/referrals/{await ReferralFromAsync(institution)}/accept", null),
+            Endpoint.DicomWebSearch => await client.GetAsync($"/dicomweb/studies?PatientID={ApiHost.PatientAt(institution)}"),
+            Endpoint.DicomWebRetrieve => await client.GetAsync(await DicomMetadataUrlAtAsync(institution)),
+            // Stored for the caller's institution as its fixture patient, so the institution's study list (which
+            // AuditTests count entries of) still shows one patient.
+            Endpoint.DicomWebStore => await client.PostAsync("/dicomweb/studies", Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Stow(
+                Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Fresh(Telemed.ConsultHub.Tests.DicomWeb.DicomWebSamples.Cr, patientId: ApiHost.PatientAt(ApiHost.InstitutionOf(role))).Bytes)),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
@@ -246,6 +287,15 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
                 case Endpoint.AcceptReferral:
                     Assert.Contains("\"Accepted\"", body, StringComparison.Ordinal);
                     break;
+                case Endpoint.DicomWebSearch:
+                    Assert.Contains(ApiHost.PatientAt(institution), body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.DicomWebRetrieve:
+                    Assert.Contains("\"7FE00010\"", body, StringComparison.Ordinal);
+                    break;
+                case Endpoint.DicomWebStore:
+                    Assert.Contains("\"00081199\"", body, StringComparison.Ordinal);
+                    break;
                 case Endpoint.ListUsers:
                     Assert.Contains("a-village-doctor", body, StringComparison.Ordinal);
                     Assert.DoesNotContain("b-admin", body, StringComparison.Ordinal);
@@ -253,6 +303,12 @@ public sealed partial class AuthorizationMatrixTests(ApiHost host)
                 default:
                     break;
             }
+        }
+        else if (endpoint == Endpoint.DicomWebSearch && role is not (UserRole.CommunityAdmin or UserRole.Auditor))
+        {
+            // A search is narrowed to the caller's scope rather than refused: the other institution's patient is not in it.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain(ApiHost.PatientAt(institution), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         else
         {

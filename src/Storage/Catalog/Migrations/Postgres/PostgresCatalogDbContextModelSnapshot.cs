@@ -472,14 +472,23 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("BitsAllocated")
+                        .HasColumnType("integer");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("Columns")
+                        .HasColumnType("integer");
+
                     b.Property<string>("DeviceId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("InstanceNumber")
+                        .HasColumnType("integer");
 
                     b.Property<string>("InstitutionId")
                         .HasMaxLength(64)
@@ -492,6 +501,13 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("NumberOfFrames")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PatientBirthDate")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("PatientId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -500,13 +516,35 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                         .HasMaxLength(324)
                         .HasColumnType("character varying(324)");
 
+                    b.Property<string>("PatientNameKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("PatientSex")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime>("ReceivedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReferringPhysicianName")
+                        .HasMaxLength(324)
+                        .HasColumnType("character varying(324)");
+
+                    b.Property<int?>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SeriesDescription")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("SeriesInstanceUid")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("SeriesNumber")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SopClassUid")
                         .IsRequired()
@@ -530,10 +568,22 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("StudyDescription")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StudyId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("StudyInstanceUid")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StudyTime")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("TransferSyntaxUid")
                         .IsRequired()
@@ -545,7 +595,11 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccessionNumber");
+
                     b.HasIndex("PatientId");
+
+                    b.HasIndex("SeriesInstanceUid");
 
                     b.HasIndex("StudyInstanceUid");
 
@@ -554,6 +608,10 @@ namespace Telemed.Storage.Catalog.Migrations.Postgres
 
                     b.HasIndex("SopInstanceUid", "Version")
                         .IsUnique();
+
+                    b.HasIndex("StudyDate", "StudyInstanceUid", "SeriesNumber", "SeriesInstanceUid", "InstanceNumber", "InstitutionId", "Modality", "PatientNameKey")
+                        .IsDescending(true, true, false, false, false, false, false, false)
+                        .HasDatabaseName("IX_instances_qido_order");
 
                     b.ToTable("instances", (string)null);
                 });

@@ -463,14 +463,23 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("BitsAllocated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Columns")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DeviceId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("InstanceNumber")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("InstitutionId")
                         .HasMaxLength(64)
@@ -483,6 +492,13 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("NumberOfFrames")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PatientBirthDate")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PatientId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -491,13 +507,35 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasMaxLength(324)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PatientNameKey")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientSex")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ReceivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReferringPhysicianName")
+                        .HasMaxLength(324)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeriesDescription")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SeriesInstanceUid")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("SeriesNumber")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SopClassUid")
                         .IsRequired()
@@ -521,9 +559,21 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StudyDescription")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StudyInstanceUid")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StudyTime")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TransferSyntaxUid")
@@ -536,7 +586,11 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccessionNumber");
+
                     b.HasIndex("PatientId");
+
+                    b.HasIndex("SeriesInstanceUid");
 
                     b.HasIndex("StudyInstanceUid");
 
@@ -545,6 +599,10 @@ namespace Telemed.Storage.Catalog.Migrations.Sqlite
 
                     b.HasIndex("SopInstanceUid", "Version")
                         .IsUnique();
+
+                    b.HasIndex("StudyDate", "StudyInstanceUid", "SeriesNumber", "SeriesInstanceUid", "InstanceNumber", "InstitutionId", "Modality", "PatientNameKey")
+                        .IsDescending(true, true, false, false, false, false, false, false)
+                        .HasDatabaseName("IX_instances_qido_order");
 
                     b.ToTable("instances", (string)null);
                 });
