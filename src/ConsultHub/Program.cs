@@ -4,6 +4,7 @@ using Telemed.ConsultHub.Demo;
 using Telemed.ConsultHub.Hosting;
 using Telemed.ConsultHub.Ingest;
 using Telemed.ConsultHub.Live;
+using Telemed.ConsultHub.Viewer;
 using Telemed.DeviceGateway.Hosting;
 using Telemed.DeviceGateway.Ingest;
 using Telemed.Grains.Hosting;
@@ -67,6 +68,7 @@ builder.AddTelemedLive(hub);
 
 WebApplication app = builder.Build();
 app.UseWebSockets();
+app.UseViewer();
 app.MapTelemedApi();
 app.MapTelemedLive();
 // ECG streams from browsers and devices that can only speak HTTP(S): the TCP protocol's frames in binary messages.
@@ -89,6 +91,8 @@ app.MapGet("/health", (GatewayService gateway) => Results.Ok(new
     dicom = new { aeTitle = "TELEMED", port = gateway.DicomEndPoint.Port, tls = gateway.DicomTls },
     ecgStreams = new { port = gateway.EcgStreamEndPoint?.Port },
 }));
+// Last: every path no endpoint above claims is a client route of the viewer (server paths stay 404).
+app.MapViewer();
 await app.RunAsync();
 
 /// <summary>The entry point, public so WebApplicationFactory can host the hub in tests.</summary>

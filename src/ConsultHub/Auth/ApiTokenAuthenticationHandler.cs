@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Telemed.ConsultHub.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer tm_…</c> for the CLI and devices. Also answers every challenge and refusal of the API
+/// <c>Authorization: Bearer tm_…</c> for the CLI and devices (and <c>?access_token=</c> on /hubs/…, see
+/// <see cref="TelemedAuth.RequestToken"/>). Also answers every challenge and refusal of the API
 /// (cookie users too), as problem details rather than a redirect to a login page: 401 and 403 with
 /// application/problem+json (RFC 9457).
 /// </summary>
@@ -15,7 +16,7 @@ internal sealed class ApiTokenAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? secret = TelemedAuth.BearerToken(Request);
+        string? secret = TelemedAuth.RequestToken(Request);
         if (secret is null)
         {
             return AuthenticateResult.NoResult();

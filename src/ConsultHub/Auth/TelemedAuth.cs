@@ -22,6 +22,11 @@ public static class TelemedAuth
     public const string BearerScheme = "telemed-token";
     public const string CookieName = "telemed.auth";
 
+    /// <summary>The query parameter the SignalR clients put a bearer token in for WebSockets and server-sent events.</summary>
+    public const string AccessTokenParameter = "access_token";
+
+    private static readonly PathString HubsPath = new("/hubs");
+
     public static WebApplicationBuilder AddTelemedAuth(this WebApplicationBuilder builder, HubOptions hub)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,7 +47,7 @@ public static class TelemedAuth
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "cookie or bearer token", o =>
             {
-                o.ForwardDefaultSelector = http => BearerToken(http.Request) is null ? CookieScheme : BearerScheme;
+                o.ForwardDefaultSelector = http => RequestToken(http.Request) is null ? CookieScheme : BearerScheme;
                 // Challenges and refusals answer as problem details whichever way the caller came in.
                 o.ForwardChallenge = BearerScheme;
                 o.ForwardForbid = BearerScheme;
@@ -95,6 +100,27 @@ public static class TelemedAuth
         const string Prefix = "Bearer ";
         return header is not null && header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && header.Length > Prefix.Length
             ? header[Prefix.Length..].Trim()
+            : null;
+    }
+
+    /// <summary>
+    /// The API token a request carries: the <c>Authorization: Bearer</c> header, or on the SignalR hubs (/hubs/…) also
+    /// the <c>access_token</c> query parameter, because browsers cannot set headers on a WebSocket or EventSource
+    /// request (the SignalR JavaScript client's accessTokenFactory sends it there). Only there: a token in any other
+    /// URL would end up in logs, histories and Referer headers for no reason.
+    /// </summary>
+    public static string? RequestToken(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (BearerToken(request) is { } header)
+        {
+            return header;
+        }
+
+        return request.Path.StartsWithSegments(HubsPath, StringComparison.OrdinalIgnoreCase)
+            && request.Query.TryGetValue(AccessTokenParameter, out Microsoft.Extensions.Primitives.StringValues values)
+            && values.Count == 1 && !string.IsNullOrWhiteSpace(values[0])
+            ? values[0]!.Trim()
             : null;
     }
 

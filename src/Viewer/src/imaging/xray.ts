@@ -1,0 +1,180 @@
+// X-ray display with Cornerstone3D over WADO-RS (/dicomweb, PS3.18): loaded only when a case has images, as its own
+// chunk (a few hundred kB the worklist never needs). Window/level by dragging, zoom with the wheel or pinch buttons,
+// pan with the right button or Shift-drag, reset. When WebGL or the decoder is not available (old tablets), the
+// hub's rendered PNG is shown instead, windowed on the server.
+import { Enums, init as coreInit, RenderingEngine, type Types } from '@cornerstonejs/core';
+import { init as loaderInit, wadors } from '@cornerstonejs/dicom-image-loader';
+import { h } from '../dom';
+
+export interface XrayInstance {
+  studyUid: string;
+  seriesUid: string;
+  instanceUid: string;
+}
+
+let initialised: Promise<void> | null = null;
+
+function initialise(): Promise<void> {
+  initialised ??= (async () => {
+    await coreInit();
+    loaderInit({ maxWebWorkers: Math.max(1, Math.min(2, Math.floor((navigator.hardwareConcurrency || 2) / 2))) });
+  })();
+  return initialised;
+}
+
+let engineCount = 0;
+
+export async function showXray(host: HTMLElement, instance: XrayInstance, base = '/dicomweb'): Promise<() => void> {
+  const instanceUrl = `${base}/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.instanceUid}`;
+  const element = h('div', { class: 'xray-viewport', id: 'xray-viewport', oncontextmenu: (e: Event) => e.preventDefault() });
+  const readout = h('span', { class: 'xray-readout', id: 'xray-readout' });
+  const tools = h(
+    'div',
+    { class: 'xray-tools' },
+    h('button', { type: 'button', class: 'secondary', onclick: () => zoomBy(1.25), 'aria-label': 'zoom in' }, '+'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => zoomBy(0.8), 'aria-label': 'zoom out' }, '−'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => reset() }, 'Reset'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => invert() }, 'Invert'),
+    readout,
+  );
+  host.replaceChildren(tools, element);
+
+  let viewport: Types.IStackViewport | null = null;
+  let engine: RenderingEngine | null = null;
+  try {
+    await initialise();
+    const metadata = await fetchJson(`${instanceUrl}/metadata`);
+    const imageId = `wadors:${location.origin}${instanceUrl}/frames/1`;
+    wadors.metaDataManager.add(imageId, Array.isArray(metadata) ? metadata[0] : metadata);
+    engine = new RenderingEngine(`telemed-xray-${++engineCount}`);
+    engine.enableElement({ viewportId: 'xray', type: Enums.ViewportType.STACK, element: element as HTMLDivElement });
+    viewport = engine.getViewport('xray') as Types.IStackViewport;
+    await viewport.setStack([imageId]);
+    viewport.render();
+    element.dataset.rendered = 'cornerstone';
+    showVoi();
+  } catch (error) {
+    console.warn('cornerstone could not show the image; using the rendered PNG', error);
+    engine?.destroy();
+    engine = null;
+    viewport = null;
+    return renderedFallback(element, readout, instanceUrl, String(error instanceof Error ? error.message : error));
+  }
+
+  function showVoi(): void {
+    const voi = viewport?.getProperties().voiRange;
+    if (voi) readout.textContent = `W ${Math.round(voi.upper - voi.lower)} / L ${Math.round((voi.upper + voi.lower) / 2)} · zoom ${viewport!.getZoom().toFixed(2)}×`;
+  }
+
+  function zoomBy(factor: number): void {
+    if (!viewport) return;
+    viewport.setZoom(viewport.getZoom() * factor);
+    viewport.render();
+    showVoi();
+  }
+
+  function reset(): void {
+    if (!viewport) return;
+    viewport.resetCamera();
+    viewport.resetProperties();
+    viewport.render();
+    showVoi();
+  }
+
+  function invert(): void {
+    if (!viewport) return;
+    viewport.setProperties({ invert: !viewport.getProperties().invert });
+    viewport.render();
+  }
+
+  // Pointer events cover mouse, pen and touch alike: one finger or the left button windows, right button or Shift pans.
+  let last: { x: number; y: number; pan: boolean } | null = null;
+  element.addEventListener('pointerdown', (e) => {
+    element.setPointerCapture(e.pointerId);
+    last = { x: e.clientX, y: e.clientY, pan: e.button === 2 || e.shiftKey };
+  });
+  element.addEventListener('pointermove', (e) => {
+    if (!last || !viewport) return;
+    const dx = e.clientX - last.x;
+    const dy = e.clientY - last.y;
+    if (last.pan) {
+      const [px, py] = viewport.getPan();
+      const scale = viewport.getZoom();
+      viewport.setPan([px + dx / scale, py + dy / scale]);
+    } else {
+      const voi = viewport.getProperties().voiRange;
+      if (voi) {
+        const width = Math.max(1, voi.upper - voi.lower + dx * 4);
+        const center = (voi.upper + voi.lower) / 2 + dy * 4;
+        viewport.setProperties({ voiRange: { lower: center - width / 2, upper: center + width / 2 } });
+      }
+    }
+    viewport.render();
+    showVoi();
+    last = { ...last, x: e.clientX, y: e.clientY };
+  });
+  const end = () => (last = null);
+  element.addEventListener('pointerup', end);
+  element.addEventListener('pointercancel', end);
+  element.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    zoomBy(e.deltaY < 0 ? 1.1 : 1 / 1.1);
+  }, { passive: false });
+  const resize = new ResizeObserver(() => engine?.resize(true, true));
+  resize.observe(element);
+
+  return () => {
+    resize.disconnect();
+    engine?.destroy();
+  };
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { Accept: 'application/dicom+json' }, credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The server renders and windows (…/rendered?window=center,width,function); zoom and pan are CSS transforms. */
+function renderedFallback(element: HTMLElement, readout: HTMLElement, instanceUrl: string, why: string): () => void {
+  const image = h('img', { class: 'xray-rendered', alt: 'X-ray (rendered by the hub)', draggable: 'false' });
+  let zoom = 1;
+  let pan = { x: 0, y: 0 };
+  let window: { center: number; width: number } | null = null;
+  const load = () => {
+    image.src = `${instanceUrl}/rendered${window ? `?window=${Math.round(window.center)},${Math.round(window.width)},linear` : ''}`;
+  };
+  const place = () => (image.style.transform = `translate(${pan.x}px, ${pan.y}px) scale(${zoom})`);
+  image.addEventListener('error', () => (readout.textContent = 'The image could not be loaded from the hub.'));
+  element.replaceChildren(image);
+  element.dataset.rendered = 'png';
+  readout.textContent = `server-rendered (${why})`;
+  load();
+  let last: { x: number; y: number; pan: boolean } | null = null;
+  element.addEventListener('pointerdown', (e) => {
+    element.setPointerCapture(e.pointerId);
+    last = { x: e.clientX, y: e.clientY, pan: e.button === 2 || e.shiftKey || e.pointerType === 'touch' };
+  });
+  element.addEventListener('pointermove', (e) => {
+    if (!last) return;
+    if (last.pan) {
+      pan = { x: pan.x + e.clientX - last.x, y: pan.y + e.clientY - last.y };
+      place();
+    } else {
+      window ??= { center: 2048, width: 4096 };
+      window = { center: window.center + (e.clientY - last.y) * 8, width: Math.max(1, window.width + (e.clientX - last.x) * 8) };
+      readout.textContent = `W ${Math.round(window.width)} / L ${Math.round(window.center)} (server-rendered)`;
+    }
+    last = { ...last, x: e.clientX, y: e.clientY };
+  });
+  element.addEventListener('pointerup', () => {
+    if (last && !last.pan) load();
+    last = null;
+  });
+  element.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    zoom = Math.min(10, Math.max(0.2, zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1)));
+    place();
+  }, { passive: false });
+  return () => undefined;
+}
