@@ -218,11 +218,14 @@ export interface EcgRecord {
   sopInstanceUid: string;
   patientId: string | null;
   samplingRate: number;
+  /** With ?from=&to=, the recording's sample number of the first sample sent; beats and evidence count from 0. */
+  startSample?: number;
+  totalSamples?: number;
   leads: { name: string; unit: string; samples: number[] }[];
   beats: { sample: number; label: string }[];
   heartRate: number | null;
-  measurements: Record<string, number | string | null>;
-  flags: { code: string; text: string; evidence?: { lead: string; startSample: number; endSample: number } | null }[];
+  measurements: Record<string, number | string | null | Record<string, number>>;
+  flags: { code: string; text: string; urgency?: string; evidence?: { lead: string | null; startSample: number | null; endSample: number | null } | null }[];
 }
 
 /** EcgSamples pushed on /hubs/consult after WatchEcg(caseId). */

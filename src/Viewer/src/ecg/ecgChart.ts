@@ -31,6 +31,7 @@ export function ecgChart(record: EcgRecord): { element: HTMLElement; redraw(): v
   const byName = new Map(record.leads.map((l) => [normalise(l.name), l]));
   const twelve = standardRows.flat().every((name) => byName.has(normalise(name)));
   const rows = twelve ? 4 : record.leads.length;
+  const offset = record.startSample ?? 0;
   const duration = Math.max(...record.leads.map((l) => l.samples.length)) / record.samplingRate;
   const stripSeconds = Math.min(10, duration);
 
@@ -64,7 +65,7 @@ export function ecgChart(record: EcgRecord): { element: HTMLElement; redraw(): v
         const count = Math.round(part.seconds * rate);
         const x = traceX + part.offsetSeconds * mmPerSecond * px;
         const width = part.seconds * mmPerSecond * px;
-        shadeEvidence(paper, record, lead.name, from, count, x, top, width, rowMm * px);
+        shadeEvidence(paper, record, lead.name, from + offset, count, x, top, width, rowMm * px);
         drawTrace(paper, lead.samples, rate, from, count, x, baseline);
         ctx.fillStyle = '#000';
         ctx.font = ctxFont;
@@ -78,11 +79,11 @@ export function ecgChart(record: EcgRecord): { element: HTMLElement; redraw(): v
       const quarter = stripSeconds / 4;
       standardRows.forEach((names, row) => strip(row, names.map((name, i) => ({ name, seconds: quarter, offsetSeconds: i * quarter }))));
       const rhythm = strip(3, [{ name: 'II', seconds: stripSeconds, offsetSeconds: 0 }]);
-      markBeats(paper, record, traceX, rhythm.top, stripSeconds);
+      markBeats(paper, record, traceX, rhythm.top, stripSeconds, offset);
     } else {
       record.leads.forEach((lead, row) => {
         const placed = strip(row, [{ name: lead.name, seconds: stripSeconds, offsetSeconds: 0 }]);
-        if (row === 0) markBeats(paper, record, traceX, placed.top, stripSeconds);
+        if (row === 0) markBeats(paper, record, traceX, placed.top, stripSeconds, offset);
       });
     }
 
@@ -93,7 +94,7 @@ export function ecgChart(record: EcgRecord): { element: HTMLElement; redraw(): v
     ctx.textAlign = 'left';
     canvas.dataset.layout = JSON.stringify(cells);
     canvas.dataset.leads = cells.map((c) => c.lead).join(',');
-    canvas.dataset.beats = String(record.beats.filter((b) => b.sample < stripSeconds * rate).length);
+    canvas.dataset.beats = String(record.beats.filter((b) => b.sample >= offset && b.sample - offset < stripSeconds * rate).length);
     canvas.dataset.pxPerMm = px.toFixed(3);
   }
 
@@ -108,13 +109,14 @@ export function ecgChart(record: EcgRecord): { element: HTMLElement; redraw(): v
   return { element: wrap, redraw };
 }
 
-function markBeats(paper: Paper, record: EcgRecord, x: number, top: number, seconds: number): void {
+function markBeats(paper: Paper, record: EcgRecord, x: number, top: number, seconds: number, offset: number): void {
   const { ctx, px } = paper;
   ctx.save();
   ctx.font = `${Math.max(9, 2.5 * px)}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
   for (const beat of record.beats) {
-    const t = beat.sample / record.samplingRate;
+    const t = (beat.sample - offset) / record.samplingRate;
+    if (t < 0) continue;
     if (t > seconds) break;
     const bx = x + t * mmPerSecond * px;
     const abnormal = beat.label !== 'N';
@@ -133,9 +135,9 @@ function shadeEvidence(paper: Paper, record: EcgRecord, lead: string, from: numb
   const { ctx } = paper;
   for (const flag of record.flags) {
     const evidence = flag.evidence;
-    if (!evidence || normalise(evidence.lead) !== normalise(lead)) continue;
+    if (!evidence?.lead || evidence.startSample == null || normalise(evidence.lead) !== normalise(lead)) continue;
     const start = Math.max(from, evidence.startSample);
-    const end = Math.min(from + count, evidence.endSample);
+    const end = Math.min(from + count, evidence.endSample ?? evidence.startSample + record.samplingRate * 0.2);
     if (end <= start) continue;
     ctx.save();
     ctx.fillStyle = 'rgba(255, 193, 7, 0.35)';
@@ -150,7 +152,10 @@ function normalise(name: string): string {
 
 /** Heart rate, the measurements the analysis made, and its flags, as text beside the trace. */
 export function ecgSummary(record: EcgRecord): HTMLElement {
-  const measurements = Object.entries(record.measurements ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const entries = Object.entries(record.measurements ?? {});
+  const measurements = entries.filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v !== ''));
+  // Per-lead values (ST deviation at J and J+60 ms, µV) as one line each.
+  const perLead = entries.filter((e): e is [string, Record<string, number>] => typeof e[1] === 'object' && e[1] !== null && Object.keys(e[1]).length > 0);
   return h(
     'div',
     { class: 'ecg-summary', id: 'ecg-summary' },
@@ -158,12 +163,22 @@ export function ecgSummary(record: EcgRecord): HTMLElement {
     measurements.length
       ? h('dl', { class: 'measurements' }, ...measurements.flatMap(([name, value]) => [h('dt', null, pretty(name)), h('dd', null, typeof value === 'number' ? String(Math.round(value * 10) / 10) : String(value))]))
       : null,
+    ...perLead.map(([name, values]) => h('p', { class: 'per-lead' }, h('small', null, `${pretty(name)}: `, Object.entries(values).map(([lead, v]) => `${lead} ${v > 0 ? '+' : ''}${Math.round(v)}`).join(' · ')))),
+    record.totalSamples && record.totalSamples > record.leads[0]?.samples.length
+      ? h('p', { class: 'muted' }, `Showing ${(record.leads[0].samples.length / record.samplingRate).toFixed(0)} s of ${(record.totalSamples / record.samplingRate).toFixed(0)} s.`)
+      : null,
     record.flags.length
-      ? h('ul', { class: 'flags', id: 'ecg-flags' }, ...record.flags.map((f) => h('li', { class: 'flag' }, h('strong', null, f.code), ' ', f.text, f.evidence ? h('small', null, ` (lead ${f.evidence.lead})`) : null)))
+      ? h('ul', { class: 'flags', id: 'ecg-flags' }, ...record.flags.map((f) => h('li', { class: 'flag' }, h('strong', null, f.code), ' ', f.text, f.evidence?.lead ? h('small', null, ` (lead ${f.evidence.lead})`) : null)))
       : h('p', { class: 'muted' }, 'No flags from the automatic analysis.'),
   );
 }
 
 function pretty(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/Ms$/, ' (ms)').replace(/^./, (c) => c.toUpperCase());
+  return name
+    .replace(/Microvolts$/, ' (µV)')
+    .replace(/Ms$/, ' (ms)')
+    .replace(/Bpm$/, ' (bpm)')
+    .replace(/Degrees$/, ' (°)')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase());
 }

@@ -138,7 +138,8 @@ export function showCase(main: HTMLElement, me: Me, caseId: string): View {
   async function showEcg(host: HTMLElement, i: Instance): Promise<void> {
     let record: EcgRecord;
     try {
-      record = (await get<EcgRecord>(`/api/ecgs/${encodeURIComponent(i.instanceUid)}`)).data;
+      // The first 10 s is what the 12-lead layout shows; a long (Holter) recording is not downloaded whole on a slow link.
+      record = (await get<EcgRecord>(`/api/ecgs/${encodeURIComponent(i.instanceUid)}?from=0&to=10`)).data;
     } catch (error) {
       clear(host, h('p', { class: 'error', role: 'alert' }, `Could not load the ECG: ${message(error)}`));
       return;

@@ -35,7 +35,7 @@ export function reportEditor(view: CaseView, me: Me, changed: () => void): { ele
         content ? readOnly(content) : h('p', { class: 'muted' }, 'No report yet.'),
         signed ? h('p', { class: 'signature', id: 'signature' }, `Signed by ${signed.signedBy}, ${time(signed.signedAt)}`, signed.amendmentReason ? ` — amended: ${signed.amendmentReason}` : '') : null,
         report.draft && !signed ? h('p', { class: 'draft-note' }, 'Preliminary: not signed yet.') : null,
-        h('a', { href: `/api/cases/${caseView.caseId}/report.html`, target: '_blank', rel: 'noopener' }, 'Printable report'),
+        content ? h('a', { href: `/api/cases/${caseView.caseId}/report.html`, target: '_blank', rel: 'noopener' }, 'Printable report') : null,
       );
       return;
     }
