@@ -65,7 +65,21 @@ public sealed class CaseWorkflowTests(ViewerFixture fixture)
     [Fact]
     public async Task A_wrong_password_is_refused_with_a_clear_message_and_sign_out_returns_to_sign_in()
     {
+        // A tablet's screen; and every script the page fetches, to check what a slow link has to carry.
         IPage page = await fixture.NewPageAsync(1024, 768);
+        var scripts = new List<(string Url, long Bytes, string? Encoding)>();
+        page.Response += (_, response) =>
+        {
+            if (response.Url.EndsWith(".js", StringComparison.Ordinal))
+            {
+                response.Headers.TryGetValue("content-length", out string? length);
+                response.Headers.TryGetValue("content-encoding", out string? encoding);
+                lock (scripts)
+                {
+                    scripts.Add((response.Url, long.Parse(length ?? "0", System.Globalization.CultureInfo.InvariantCulture), encoding));
+                }
+            }
+        };
         await page.GotoAsync("/worklist");
         await page.WaitForURLAsync("**/signin?next=%2Fworklist");
         await page.Locator("#user").FillAsync("card-wang");
@@ -78,6 +92,15 @@ public sealed class CaseWorkflowTests(ViewerFixture fixture)
         await page.WaitForURLAsync("**/worklist");
         // Role-aware navigation: a reader gets the worklist, not the township's requests.
         await Expect(page.Locator("header.top nav a")).ToHaveTextAsync(["My worklist"]);
+        await Expect(page.Locator("#worklist tr.case").First).ToBeVisibleAsync();
+        lock (scripts)
+        {
+            // Cornerstone is split off and not loaded for the worklist; what is loaded comes precompressed.
+            Assert.DoesNotContain(scripts, s => s.Url.Contains("/assets/xray-", StringComparison.Ordinal));
+            Assert.All(scripts, s => Assert.Equal("br", s.Encoding));
+            long total = scripts.Sum(s => s.Bytes);
+            Assert.True(total is > 0 and < 60_000, $"{total} bytes of script before the worklist shows: {string.Join(", ", scripts)}");
+        }
 
         await page.Locator("#sign-out").ClickAsync();
         await page.WaitForURLAsync("**/signin");

@@ -96,8 +96,29 @@ export function consultPanel(caseId: string, me: Me): { element: HTMLElement; se
     }
   }
 
+  /**
+   * Presence pushed while a Join is under way may be newer than the Join's answer (the hub sends the answer only
+   * after reading history and receipts, and another participant's join can be pushed meanwhile): it is replayed on
+   * top of the answer's list rather than overwritten by it.
+   */
+  let presenceDuringJoin: ConsultPresence[] | null = null;
+
+  function applyPresence(p: ConsultPresence): void {
+    const set = new Set(present);
+    if (p.change === 'joined') p.present.concat(p.userId).forEach((u) => set.add(u));
+    else if (p.userId !== me.id && !p.present.includes(p.userId)) set.delete(p.userId);
+    present = [...set].sort();
+  }
+
   async function join(): Promise<void> {
-    const joined = await connection.invoke<ConsultJoined>('Join', caseId, lastSequence);
+    presenceDuringJoin = [];
+    let joined: ConsultJoined;
+    try {
+      joined = await connection.invoke<ConsultJoined>('Join', caseId, lastSequence);
+    } catch (e) {
+      presenceDuringJoin = null;
+      throw e;
+    }
     joined.messages.forEach(add);
     let more = joined.hasMore;
     while (more) {
@@ -107,6 +128,8 @@ export function consultPanel(caseId: string, me: Me): { element: HTMLElement; se
     }
     joined.receipts.forEach((r) => receipts.set(r.userId, r));
     present = joined.present;
+    (presenceDuringJoin ?? []).forEach(applyPresence);
+    presenceDuringJoin = null;
     state.textContent = 'connected';
     state.dataset.state = 'connected';
     error.textContent = '';
@@ -135,6 +158,10 @@ export function consultPanel(caseId: string, me: Me): { element: HTMLElement; se
   });
   connection.on('Presence', (p: ConsultPresence) => {
     if (p.caseId !== caseId) return;
+    if (presenceDuringJoin) {
+      presenceDuringJoin.push(p);
+      return;
+    }
     present = p.present;
     renderPresence();
   });
