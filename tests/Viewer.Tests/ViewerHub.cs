@@ -91,10 +91,14 @@ internal sealed partial class ViewerHub : IAsyncDisposable
     }
 
     /// <summary>An HTTP client to the hub over its Unix socket (reachable from outside its network namespace).</summary>
-    public HttpClient CreateClient(CookieContainer? cookies = null)
+    public HttpClient CreateClient(CookieContainer? cookies = null) =>
+        new(CreateHandler(cookies)) { BaseAddress = new Uri("http://localhost"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A handler that connects to the hub's Unix socket whatever host the URL names.</summary>
+    public SocketsHttpHandler CreateHandler(CookieContainer? cookies = null)
     {
         string socket = SocketPath;
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             UseCookies = cookies is not null,
             CookieContainer = cookies ?? new CookieContainer(),
@@ -113,7 +117,6 @@ internal sealed partial class ViewerHub : IAsyncDisposable
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://localhost"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>A command line that runs <paramref name="program"/> where the hub's loopback is (its namespace, if any).</summary>

@@ -28,6 +28,7 @@ export async function showXray(host: HTMLElement, instance: XrayInstance, base =
   const instanceUrl = `${base}/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.instanceUid}`;
   const element = h('div', { class: 'xray-viewport', id: 'xray-viewport', oncontextmenu: (e: Event) => e.preventDefault() });
   const readout = h('span', { class: 'xray-readout', id: 'xray-readout' });
+  const overlay = h('div', { class: 'xray-overlay', id: 'xray-overlay' });
   const tools = h(
     'div',
     { class: 'xray-tools' },
@@ -37,13 +38,14 @@ export async function showXray(host: HTMLElement, instance: XrayInstance, base =
     h('button', { type: 'button', class: 'secondary', onclick: () => invert() }, 'Invert'),
     readout,
   );
-  host.replaceChildren(tools, element);
+  host.replaceChildren(tools, h('div', { class: 'xray-frame' }, element, overlay));
 
   let viewport: Types.IStackViewport | null = null;
   let engine: RenderingEngine | null = null;
   try {
     await initialise();
     const metadata = await fetchJson(`${instanceUrl}/metadata`);
+    overlay.replaceChildren(...describe(Array.isArray(metadata) ? metadata[0] : metadata));
     const imageId = `wadors:${location.origin}${instanceUrl}/frames/1`;
     wadors.metaDataManager.add(imageId, Array.isArray(metadata) ? metadata[0] : metadata);
     engine = new RenderingEngine(`telemed-xray-${++engineCount}`);
@@ -129,6 +131,23 @@ export async function showXray(host: HTMLElement, instance: XrayInstance, base =
   };
 }
 
+type DicomJson = Record<string, { vr?: string; Value?: unknown[] }>;
+
+/** Patient, date and view from the metadata (DICOM JSON, PS3.18 §F.2), with the name in Chinese characters when sent. */
+function describe(metadata: unknown): HTMLElement[] {
+  const item = (metadata ?? {}) as DicomJson;
+  const first = (tag: string) => item[tag]?.Value?.[0];
+  const name = first('00100010') as { Alphabetic?: string; Ideographic?: string } | undefined;
+  const ideographic = name?.Ideographic?.replace(/\^/g, '');
+  const alphabetic = name?.Alphabetic?.replace(/\^/g, ' ').trim();
+  const lines = [
+    [ideographic, alphabetic && alphabetic !== ideographic ? alphabetic : null].filter(Boolean).join(' '),
+    [first('00100020'), first('00100040'), first('00100030')].filter(Boolean).join(' · '),
+    [first('00080060'), first('00185101'), first('00080020')].filter(Boolean).join(' · '),
+  ].filter((line) => line);
+  return lines.map((line) => h('div', null, String(line)));
+}
+
 async function fetchJson(url: string): Promise<unknown> {
   const response = await fetch(url, { headers: { Accept: 'application/dicom+json' }, credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -148,6 +167,7 @@ function renderedFallback(element: HTMLElement, readout: HTMLElement, instanceUr
   image.addEventListener('error', () => (readout.textContent = 'The image could not be loaded from the hub.'));
   element.replaceChildren(image);
   element.dataset.rendered = 'png';
+  void fetchJson(`${instanceUrl}/metadata`).then((m) => element.parentElement?.querySelector('.xray-overlay')?.replaceChildren(...describe(Array.isArray(m) ? m[0] : m))).catch(() => undefined);
   readout.textContent = `server-rendered (${why})`;
   load();
   let last: { x: number; y: number; pan: boolean } | null = null;
