@@ -32,14 +32,16 @@ export async function showXray(host: HTMLElement, instance: XrayInstance, base =
   const tools = h(
     'div',
     { class: 'xray-tools' },
-    h('button', { type: 'button', class: 'secondary', onclick: () => zoomBy(1.25), 'aria-label': 'zoom in' }, '+'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => zoomBy(0.8), 'aria-label': 'zoom out' }, '−'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => reset() }, 'Reset'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => invert() }, 'Invert'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => controls.zoomBy(1.25), 'aria-label': 'zoom in' }, '+'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => controls.zoomBy(0.8), 'aria-label': 'zoom out' }, '−'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => controls.reset() }, 'Reset'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => controls.invert() }, 'Invert'),
     readout,
   );
   host.replaceChildren(tools, h('div', { class: 'xray-frame' }, element, overlay));
 
+  // The toolbar acts on Cornerstone's viewport, or on the server-rendered fallback when that is what is shown.
+  const controls = { zoomBy: (factor: number) => zoomBy(factor), reset: () => reset(), invert: () => invert() };
   let viewport: Types.IStackViewport | null = null;
   let engine: RenderingEngine | null = null;
   try {
@@ -60,7 +62,7 @@ export async function showXray(host: HTMLElement, instance: XrayInstance, base =
     engine?.destroy();
     engine = null;
     viewport = null;
-    return renderedFallback(element, readout, instanceUrl, String(error instanceof Error ? error.message : error));
+    return renderedFallback(element, readout, instanceUrl, String(error instanceof Error ? error.message : error), controls);
   }
 
   function showVoi(): void {
@@ -155,15 +157,41 @@ async function fetchJson(url: string): Promise<unknown> {
 }
 
 /** The server renders and windows (…/rendered?window=center,width,function); zoom and pan are CSS transforms. */
-function renderedFallback(element: HTMLElement, readout: HTMLElement, instanceUrl: string, why: string): () => void {
+function renderedFallback(
+  element: HTMLElement,
+  readout: HTMLElement,
+  instanceUrl: string,
+  why: string,
+  controls: { zoomBy(factor: number): void; reset(): void; invert(): void },
+): () => void {
   const image = h('img', { class: 'xray-rendered', alt: 'X-ray (rendered by the hub)', draggable: 'false' });
   let zoom = 1;
   let pan = { x: 0, y: 0 };
-  let window: { center: number; width: number } | null = null;
+  let voi: { center: number; width: number } | null = null;
   const load = () => {
-    image.src = `${instanceUrl}/rendered${window ? `?window=${Math.round(window.center)},${Math.round(window.width)},linear` : ''}`;
+    image.src = `${instanceUrl}/rendered${voi ? `?window=${Math.round(voi.center)},${Math.round(voi.width)},linear` : ''}`;
   };
-  const place = () => (image.style.transform = `translate(${pan.x}px, ${pan.y}px) scale(${zoom})`);
+  let inverted = false;
+  const place = () => {
+    image.style.transform = `translate(${pan.x}px, ${pan.y}px) scale(${zoom})`;
+    image.style.filter = inverted ? 'invert(1)' : '';
+  };
+  controls.zoomBy = (factor) => {
+    zoom = Math.min(10, Math.max(0.2, zoom * factor));
+    place();
+  };
+  controls.reset = () => {
+    zoom = 1;
+    pan = { x: 0, y: 0 };
+    voi = null;
+    inverted = false;
+    place();
+    load();
+  };
+  controls.invert = () => {
+    inverted = !inverted;
+    place();
+  };
   image.addEventListener('error', () => (readout.textContent = 'The image could not be loaded from the hub.'));
   element.replaceChildren(image);
   element.dataset.rendered = 'png';
@@ -181,9 +209,9 @@ function renderedFallback(element: HTMLElement, readout: HTMLElement, instanceUr
       pan = { x: pan.x + e.clientX - last.x, y: pan.y + e.clientY - last.y };
       place();
     } else {
-      window ??= { center: 2048, width: 4096 };
-      window = { center: window.center + (e.clientY - last.y) * 8, width: Math.max(1, window.width + (e.clientX - last.x) * 8) };
-      readout.textContent = `W ${Math.round(window.width)} / L ${Math.round(window.center)} (server-rendered)`;
+      voi ??= { center: 2048, width: 4096 };
+      voi = { center: voi.center + (e.clientY - last.y) * 8, width: Math.max(1, voi.width + (e.clientX - last.x) * 8) };
+      readout.textContent = `W ${Math.round(voi.width)} / L ${Math.round(voi.center)} (server-rendered)`;
     }
     last = { ...last, x: e.clientX, y: e.clientY };
   });
@@ -193,8 +221,7 @@ function renderedFallback(element: HTMLElement, readout: HTMLElement, instanceUr
   });
   element.addEventListener('wheel', (e) => {
     e.preventDefault();
-    zoom = Math.min(10, Math.max(0.2, zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1)));
-    place();
+    controls.zoomBy(e.deltaY < 0 ? 1.1 : 1 / 1.1);
   }, { passive: false });
   return () => undefined;
 }
