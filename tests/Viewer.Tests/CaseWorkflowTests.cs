@@ -11,8 +11,12 @@ namespace Telemed.Viewer.Tests;
 /// and signs the report, and the township's request list shows "reading" and then "signed" as it happens.
 /// </summary>
 [Collection(ViewerCollection.Name)]
-public sealed class CaseWorkflowTests(ViewerFixture fixture)
+public sealed class CaseWorkflowTests(ViewerFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseContextsAsync();
+
     [Fact]
     public async Task A_case_from_a_device_reaches_the_worklist_live_and_its_signing_reaches_the_township_live()
     {
@@ -58,8 +62,6 @@ public sealed class CaseWorkflowTests(ViewerFixture fixture)
         await request.Locator("td.patient a").ClickAsync();
         await Expect(township.Locator("#impression-text")).ToContainTextAsync("急性下壁心肌梗死");
         await Expect(township.Locator("#signature")).ToContainTextAsync("card-wang");
-        await reader.Context.CloseAsync();
-        await township.Context.CloseAsync();
     }
 
     [Fact]
@@ -106,6 +108,5 @@ public sealed class CaseWorkflowTests(ViewerFixture fixture)
         await page.WaitForURLAsync("**/signin");
         await page.GotoAsync("/worklist");
         await page.WaitForURLAsync("**/signin?next=%2Fworklist");
-        await page.Context.CloseAsync();
     }
 }

@@ -17,6 +17,7 @@ public sealed class ViewerFixture : IAsyncLifetime
         "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
     ];
 
+    private readonly List<IBrowserContext> contexts = [];
     private IPlaywright? playwright;
 
     internal ViewerHub Hub { get; private set; } = null!;
@@ -50,6 +51,11 @@ public sealed class ViewerFixture : IAsyncLifetime
             Permissions = ["camera", "microphone"],
             Locale = "zh-CN",
         });
+        lock (contexts)
+        {
+            contexts.Add(context);
+        }
+
         context.SetDefaultTimeout(60_000);
         context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
@@ -66,6 +72,25 @@ public sealed class ViewerFixture : IAsyncLifetime
         await page.WaitForURLAsync($"**{startPath}");
         await Assertions.Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live");
         return page;
+    }
+
+    /// <summary>
+    /// Closes every context the test opened, passed or failed: a page left open would stay in the consult sessions
+    /// and receive the next test's calls and messages.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] open;
+        lock (contexts)
+        {
+            open = [.. contexts];
+            contexts.Clear();
+        }
+
+        foreach (IBrowserContext context in open)
+        {
+            await context.CloseAsync();
+        }
     }
 
     public async Task DisposeAsync()
