@@ -50,6 +50,8 @@ export function callPanel(session: ConsultSession): HTMLElement {
     connection.ontrack = (e) => {
       remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
     };
+    // For whoever has to find out why a call does not connect: ICE's own state beside the connection's.
+    connection.oniceconnectionstatechange = () => (status.dataset.ice = connection.iceConnectionState);
     connection.onconnectionstatechange = () => {
       const s = connection.connectionState;
       if (s === 'connected') setState('connected', `in call with ${peer}`);
