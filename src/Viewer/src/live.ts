@@ -21,9 +21,12 @@ class CaseEventStream {
   private readonly listeners = new Set<LiveListener>();
   private epoch: string | null = null;
   private sequence = 0;
+  /** Signed in and wanting events: retries stop after sign-out. */
+  private wanted = false;
   state: 'live' | 'reconnecting' | 'offline' = 'offline';
 
   async start(): Promise<void> {
+    this.wanted = true;
     if (this.connection) return;
     const connection = new HubConnectionBuilder()
       .withUrl('/hubs/events')
@@ -40,7 +43,7 @@ class CaseEventStream {
       this.setState('offline');
       this.connection = null;
       // A close after all retries (or the server going away): try again later, quietly.
-      setTimeout(() => void this.start().catch(() => undefined), 5000);
+      this.retryLater();
     });
     try {
       await connection.start();
@@ -48,12 +51,19 @@ class CaseEventStream {
     } catch (error) {
       this.connection = null;
       this.setState('offline');
-      setTimeout(() => void this.start().catch(() => undefined), 5000);
+      this.retryLater();
       throw error;
     }
   }
 
+  private retryLater(): void {
+    setTimeout(() => {
+      if (this.wanted && !this.connection) void this.start().catch(() => undefined);
+    }, 5000);
+  }
+
   async stop(): Promise<void> {
+    this.wanted = false;
     const connection = this.connection;
     this.connection = null;
     this.epoch = null;
