@@ -48,6 +48,8 @@ class CaseEventStream {
     try {
       await connection.start();
       this.setState('live');
+      // Whatever changed between the page's REST load and this connection is fetched again once.
+      this.emit((l) => l.reload?.());
     } catch (error) {
       this.connection = null;
       this.setState('offline');
