@@ -86,12 +86,19 @@ public sealed class ConsultTests(ViewerFixture fixture) : IAsyncLifetime
         ILocator first = reader.Locator("#worklist tr.case").First;
         await Expect(first).ToBeVisibleAsync();
         string caseId = await first.GetAttributeAsync("data-case") ?? throw new InvalidOperationException("a worklist row without its case id");
-        IPage township = await fixture.SignedInAsync("staff-dongcun", "/requests");
+        // The township on a tablet (1024×768), the cardiologist on a laptop (1366×768).
+        IPage township = await fixture.SignedInAsync("staff-dongcun", "/requests", 1024, 768);
 
         await reader.GotoAsync($"/cases/{caseId}");
         await township.GotoAsync($"/cases/{caseId}");
         await Expect(reader.Locator("#consult-state")).ToHaveTextAsync("connected");
         await Expect(township.Locator("#consult-state")).ToHaveTextAsync("connected");
+        foreach (IPage page in new[] { reader, township })
+        {
+            // Nothing wider than the screen: no sideways scrolling on either.
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                $"{page.ViewportSize?.Width} px wide: the case page scrolls sideways");
+        }
         await Expect(reader.Locator("#presence")).ToContainTextAsync(new Regex("staff-dongcun"));
         return (reader, township);
     }
