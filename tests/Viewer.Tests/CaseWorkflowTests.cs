@@ -48,6 +48,32 @@ public sealed class CaseWorkflowTests(ViewerFixture fixture) : IAsyncLifetime
         await Expect(reader.Locator("#case-status")).ToHaveAttributeAsync("data-status", "InProgress");
         await Expect(request.Locator("td.status")).ToHaveTextAsync("reading");
 
+        // The ECG the device sent, at 25 mm/s and 10 mm/mV: every lead traced across its cell, beats marked, the
+        // heart rate and flags the hub's analysis gives for this recording (GET /api/ecgs/{sop}).
+        await EcgCanvas.ExpectTwelveLeadsDrawnAsync(reader);
+        var analysis = await reader.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => {
+              const sop = await (async () => {
+                const c = await (await fetch(location.pathname.replace('/cases/', '/api/cases/'))).json();
+                const series = await (await fetch(`/dicomweb/studies/${c.studies[0]}/series`, { headers: { Accept: 'application/dicom+json' } })).json();
+                const instances = await (await fetch(`/dicomweb/studies/${c.studies[0]}/series/${series[0]['0020000E'].Value[0]}/instances`, { headers: { Accept: 'application/dicom+json' } })).json();
+                return instances[0]['00080018'].Value[0];
+              })();
+              const ecg = await (await fetch(`/api/ecgs/${sop}?from=0&to=10`)).json();
+              return { heartRate: ecg.heartRate, beats: ecg.beats.length, flags: ecg.flags.map(f => f.code) };
+            }
+            """);
+        int beats = analysis.GetProperty("beats").GetInt32();
+        Assert.True(beats >= 5, $"{beats} beats in 10 s");
+        await Expect(reader.Locator("#ecg-canvas")).ToHaveAttributeAsync("data-beats", $"{beats}");
+        await Expect(reader.Locator("#ecg-hr")).ToHaveTextAsync($"{Math.Round(analysis.GetProperty("heartRate").GetDouble())} bpm");
+        string[] flags = [.. analysis.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!)];
+        Assert.NotEmpty(flags);
+        foreach (string flag in flags)
+        {
+            await Expect(reader.Locator("#ecg-flags li.flag", new() { HasTextString = flag })).ToBeVisibleAsync();
+        }
+
         await reader.Locator("#findings").FillAsync("窦性心律，II、III、aVF 导联 ST 段抬高。Sinus rhythm, ST elevation in II, III, aVF.");
         await reader.Locator("#impression").FillAsync("急性下壁心肌梗死 Acute inferior STEMI: transfer for PCI now.");
         await reader.Locator("#sign").ClickAsync();
