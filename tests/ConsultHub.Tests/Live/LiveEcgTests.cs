@@ -346,7 +346,19 @@ public sealed class LiveEcgTests(ApiHost host)
         // The township opens the case for the patient on the cart while it records: the stream joins it within seconds.
         using HttpClient staff = wf.ClientAs(wf.TownStaff);
         Guid caseId = await CaseEventsHubTests.OpenCaseAsync(staff, patient, "Stat");
-        await reader.Connection.InvokeAsync("WatchEcg", caseId);
+        // The cardiologist may watch once routing has given them the case (it is assigned moments after it opens).
+        await LiveClient.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await reader.Connection.InvokeAsync("WatchEcg", caseId);
+                return true;
+            }
+            catch (HubException)
+            {
+                return false;
+            }
+        }, "the cardiologist allowed to watch the new case");
         EcgLiveBatch first = await reader.WaitForAsync<EcgLiveBatch>("EcgSamples", b => b.CaseId == caseId);
         Assert.Equal(caseId, relay.CaseOf(source.Hello.RecordingId));
         int[][] expected = Microvolts(source);
