@@ -19,7 +19,7 @@ namespace Telemed.ConsultHub.Demo;
 /// First start with an empty catalog: a demo county medical community (one county hospital, three township health
 /// centres, six village clinics), its readers on duty, demo devices on 127.0.0.1 — including DCMTK's default calling
 /// titles STORESCU, ECHOSCU and FINDSCU so <c>storescu -aec TELEMED 127.0.0.1 11112 file.dcm</c> works at once — an
-/// ECG cart with a stream token, today's worklist, and the sample ECGs from samples/dicom as open cases. All names
+/// ECG cart with a stream token, today's worklist, and the sample ECGs and chest X-rays from samples/dicom as open cases. All names
 /// are invented. Device tokens are printed once and written to data/demo-credentials.txt.
 /// </summary>
 internal sealed partial class DemoSeed(
@@ -187,7 +187,7 @@ internal sealed partial class DemoSeed(
         LogCredentials(logger, text.ToString(), path);
     }
 
-    /// <summary>The repository's synthetic ECGs, as if the Dongcun cart had sent them: they open demo cases.</summary>
+    /// <summary>The repository's synthetic ECGs and chest X-rays, as if Dongcun's devices had sent them: they open demo cases.</summary>
     private async Task IngestSampleEcgsAsync(CancellationToken cancellationToken)
     {
         string? samples = FindSamples();
@@ -197,7 +197,13 @@ internal sealed partial class DemoSeed(
             return;
         }
 
-        foreach (string path in Directory.EnumerateFiles(samples, "ecg-*.dcm").Order())
+        // The ECGs as if the Dongcun cart sent them, the chest X-ray phantoms as if its DR did (radiology cases).
+        IEnumerable<(string Path, string AeTitle, string DeviceId)> files =
+        [
+            .. Directory.EnumerateFiles(samples, "ecg-*.dcm").Order().Select(p => (p, "ECG_DONGCUN", "cart-dongcun-1")),
+            .. Directory.EnumerateFiles(samples, "cr-*.dcm").Concat(Directory.EnumerateFiles(samples, "dx-*.dcm")).Order().Select(p => (p, "DR_DONGCUN", "dr-dongcun")),
+        ];
+        foreach ((string path, string aeTitle, string deviceId) in files)
         {
             DicomFile file = DicomFile.Open(path);
             using var part10 = new MemoryStream();
@@ -210,8 +216,8 @@ internal sealed partial class DemoSeed(
                 SopClassUid = file.Dataset.GetUid(Telemed.Dicom.Dictionary.DicomDictionary.GetTag("SOPClassUID")),
                 SopInstanceUid = file.Dataset.GetUid(Telemed.Dicom.Dictionary.DicomDictionary.GetTag("SOPInstanceUID")),
                 TransferSyntaxUid = file.TransferSyntax.Uid,
-                SourceAeTitle = "ECG_DONGCUN",
-                DeviceId = "cart-dongcun-1",
+                SourceAeTitle = aeTitle,
+                DeviceId = deviceId,
                 InstitutionId = Dongcun,
             }, PipeReader.Create(new System.Buffers.ReadOnlySequence<byte>(bytes.AsMemory(start))), cancellationToken).ConfigureAwait(false);
             string name = Path.GetFileName(path);
