@@ -23,7 +23,7 @@ internal static class UserEndpoints
         users.MapPost("/{id}/enable", (string id, HttpContext http, UserDirectory users, AuditTrail audit) => SetEnabledAsync(id, true, http, users, audit))
             .WithSummary("Enables the user again (admin; audited)");
         users.MapPost("/{id}/password", ResetPasswordAsync)
-            .WithSummary("Sets the given password, or a generated one returned in this response only; lifts a lockout (admin; audited)");
+            .WithSummary("Sets the given password, or a generated one returned in this response only; lifts a lockout and revokes the user's API tokens (admin; audited)");
         api.MapPost("/me/password", ChangeOwnPasswordAsync).WithTags("Sign-in")
             .WithSummary("Changes the caller's own password, given the current one (failures count towards lockout; audited)");
     }
@@ -135,6 +135,8 @@ internal static class UserEndpoints
             return await ReplyAsync(http, audit, scope, "user.password-reset", id, outcome, changed);
         }
 
+        // Whoever held the old credentials may hold the user's tokens too: they stop working with the reset.
+        await users.RevokeAllTokensAsync(id, http.RequestAborted);
         await Audit(http, audit, scope, "user.password-reset", id, "ok");
         http.Response.Headers.ETag = RevisionETag.Of(changed!.Version);
         // The generated password is shown once, here; a given one is not echoed.

@@ -228,6 +228,21 @@ public sealed class UserDirectory(Func<CatalogDbContext> openCatalog, LockoutPol
         }
     }
 
+    /// <summary>Revokes every live token of a user (an admin reset assumes the old credentials may be in other hands); returns how many.</summary>
+    public async Task<int> RevokeAllTokensAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using CatalogDbContext catalog = openCatalog();
+        List<ApiToken> live = await catalog.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        DateTimeOffset now = clock.GetUtcNow();
+        foreach (ApiToken token in live)
+        {
+            token.RevokedAt = now;
+        }
+
+        await catalog.SaveChangesAsync(cancellationToken);
+        return live.Count;
+    }
+
     /// <summary>SHA-256 of the token's UTF-8 bytes, lowercase hex: tokens are 256-bit random, so no salt or stretching is needed.</summary>
     public static string HashToken(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

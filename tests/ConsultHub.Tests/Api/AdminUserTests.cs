@@ -116,8 +116,11 @@ public sealed class AdminUserTests(ApiHost host)
         using HttpClient _ = bearer;
         using HttpClient admin = host.ClientAs("a-admin");
 
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/me")).StatusCode);
         using HttpResponseMessage generated = await admin.PostAsJsonAsync($"/api/users/{id}/password", new { });
         Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        // The reset revokes the user's tokens: whoever may have had the old credentials is out.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/me")).StatusCode);
         string oneTime = JsonDocument.Parse(await generated.Content.ReadAsStringAsync()).RootElement.GetProperty("password").GetString()!;
         Assert.Null(PasswordPolicy.Check(id, oneTime));
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(id, ApiHost.Password));
@@ -130,13 +133,15 @@ public sealed class AdminUserTests(ApiHost host)
         Assert.DoesNotContain("an admin chosen password", await given.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await LoginAsync(id, "an admin chosen password"));
 
-        // The user changes their own: the current one is required, the new one must pass the policy.
-        await Problems.AssertProblemAsync(await bearer.PostAsJsonAsync("/api/me/password", new { currentPassword = "wrong password!", newPassword = "my very own password" }),
+        // The user signs in again and changes their own: the current one is required, the new one must pass the policy.
+        using HttpClient user = host.CreateClient(new() { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync("/api/auth/login", new { user = id, password = "an admin chosen password" })).StatusCode);
+        await Problems.AssertProblemAsync(await user.PostAsJsonAsync("/api/me/password", new { currentPassword = "wrong password!", newPassword = "my very own password" }),
             HttpStatusCode.Forbidden);
-        await Problems.AssertProblemAsync(await bearer.PostAsJsonAsync("/api/me/password", new { currentPassword = "an admin chosen password", newPassword = "aaaaaaaaaaaaaaaa" }),
+        await Problems.AssertProblemAsync(await user.PostAsJsonAsync("/api/me/password", new { currentPassword = "an admin chosen password", newPassword = "aaaaaaaaaaaaaaaa" }),
             HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.NoContent,
-            (await bearer.PostAsJsonAsync("/api/me/password", new { currentPassword = "an admin chosen password", newPassword = "my very own password" })).StatusCode);
+            (await user.PostAsJsonAsync("/api/me/password", new { currentPassword = "an admin chosen password", newPassword = "my very own password" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(id, "an admin chosen password"));
         Assert.Equal(HttpStatusCode.OK, await LoginAsync(id, "my very own password"));
 
