@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
+using Telemed.Bench;
 
 namespace Telemed.LiveLoad;
 

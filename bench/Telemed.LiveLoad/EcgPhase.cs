@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.SignalR.Client;
+using Telemed.Bench;
 using Telemed.DeviceGateway.EcgStreams.Protocol;
 
 namespace Telemed.LiveLoad;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Telemed.Bench;
 using Telemed.QidoLoad;
 
 // QIDO-RS latency over a large embedded catalog (issue 6 target: p95 ≤ 50 ms over 100,000 instances in SQLite).
@@ -117,10 +118,10 @@ try
 
     foreach ((string name, List<double> times) in perQuery)
     {
-        Console.WriteLine($"  {name,-48} {Summary(times)}");
+        Console.WriteLine($"  {name,-48} {Percentiles.Summary(times)}");
     }
 
-    Console.WriteLine($"all queries: {Summary(all)}; {results} results in all");
+    Console.WriteLine($"all queries: {Percentiles.Summary(all)}; {results} results in all");
 }
 catch (Exception) when (hub.HasExited || !hubOutput.IsEmpty)
 {
@@ -185,9 +186,3 @@ static string Month(Random random) => new DateOnly(2020 + random.Next(7), random
 static (string Study, string Series, string Sop, string PatientId, string Accession, string Date, string Modality) Pick(Random random, SyntheticCatalog catalog) =>
     catalog.Samples[random.Next(catalog.Samples.Count)];
 
-static string Summary(List<double> values)
-{
-    List<double> sorted = [.. values.Order()];
-    double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    return string.Create(CultureInfo.InvariantCulture, $"n={sorted.Count} p50={At(50):F1} p95={At(95):F1} p99={At(99):F1} max={sorted[^1]:F1} ms");
-}

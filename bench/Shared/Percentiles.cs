@@ -1,12 +1,14 @@
 using System.Globalization;
 
-namespace Telemed.LiveLoad;
+namespace Telemed.Bench;
 
+/// <summary>Latency summaries shared by the bench tools (linked into each project), so their figures are computed alike.</summary>
 internal static class Percentiles
 {
     /// <summary>Nearest-rank percentile of sorted values.</summary>
     public static double Of(IReadOnlyList<double> sorted, double percent)
     {
+        ArgumentNullException.ThrowIfNull(sorted);
         if (sorted.Count == 0)
         {
             return double.NaN;
