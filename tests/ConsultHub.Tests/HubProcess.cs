@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Telemed.Dicom.Network;
+using Telemed.Testing;
 
 namespace Telemed.ConsultHub.Tests;
 
@@ -71,7 +71,7 @@ internal sealed class HubProcess : IAsyncDisposable
 
     private static async Task<HubProcess> StartOnFreePortsAsync(string dataDirectory, IReadOnlyList<string>? extraArguments, DicomTlsClientOptions? tls)
     {
-        int dicom = FreePort(), ecg = FreePort(), http = FreePort(), silo = FreePort(), gateway = FreePort();
+        int dicom = FreePorts.Next(), ecg = FreePorts.Next(), http = FreePorts.Next(), silo = FreePorts.Next(), gateway = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -168,12 +168,6 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     /// <summary>The hub's build output beside this test's (same configuration).</summary>
     private static string HubAssembly

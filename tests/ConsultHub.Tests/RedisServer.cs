@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Telemed.Testing;
 
 namespace Telemed.ConsultHub.Tests;
 
@@ -21,7 +22,7 @@ public sealed class RedisServer : IDisposable
         Directory.CreateDirectory(folder);
         for (int attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = FreePorts.Next();
             process = Start(Port);
             if (WaitUntilListening(process, Port, TimeSpan.FromSeconds(20)))
             {
@@ -137,10 +138,4 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Telemed.Storage.Catalog;
 using Xunit;
@@ -21,7 +19,7 @@ public sealed class PostgresServer : IDisposable
     {
         string bin = PostgresFactAttribute.BinDirectory
             ?? throw new InvalidOperationException("PostgreSQL binaries are not installed");
-        port = FreePort();
+        port = FreePorts.Next();
         Run("mkdir", "-p", folder);
         Run(Path.Combine(bin, "initdb"), "-D", folder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
         Run(Path.Combine(bin, "pg_ctl"), "-D", folder, "-w", "-l", Path.Combine(folder, "server.log"),
@@ -70,12 +68,6 @@ public sealed class PostgresServer : IDisposable
 
     private string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Pooling=true";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     // PostgreSQL refuses to run as root: every step runs as the postgres user.
     private static void Run(string program, params string[] arguments)

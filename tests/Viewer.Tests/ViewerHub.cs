@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Telemed.Testing;
 
 namespace Telemed.Viewer.Tests;
 
@@ -63,7 +64,7 @@ internal sealed partial class ViewerHub : IAsyncDisposable
         string data = Path.Combine(Path.GetTempPath(), "telemed-viewer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         (bool isolated, string? why) = await CanIsolateAsync();
-        int http = FreePort(), dicom = FreePort(), ecg = FreePort(), silo = FreePort(), gateway = FreePort();
+        int http = FreePorts.Next(), dicom = FreePorts.Next(), ecg = FreePorts.Next(), silo = FreePorts.Next(), gateway = FreePorts.Next();
         string socket = Path.Combine(data, "hub.sock");
         string[] hub =
         [
@@ -234,12 +235,6 @@ internal sealed partial class ViewerHub : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     /// <summary>The hub's build output (same configuration as these tests), with the viewer in its wwwroot.</summary>
     private static string HubAssembly

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -11,6 +10,7 @@ using Telemed.Grains.Cases;
 using Telemed.Grains.Communities;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Catalog;
+using Telemed.Testing;
 using Xunit;
 
 namespace Telemed.ConsultHub.Tests.Api;
@@ -68,10 +68,10 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("Telemed:DataDirectory", dataDirectory);
         builder.UseSetting("Telemed:Http", "http://127.0.0.1:0");
-        builder.UseSetting("Telemed:DicomPort", $"{FreePort()}");
-        builder.UseSetting("Telemed:EcgStreamPort", $"{FreePort()}");
-        builder.UseSetting("Telemed:SiloPort", $"{FreePort()}");
-        builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePort()}");
+        builder.UseSetting("Telemed:DicomPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:EcgStreamPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:SiloPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePorts.Next()}");
         builder.UseSetting("Telemed:Demo", "false");
         // Every test signs in from TestServer's one (unknown) address: far above what the whole suite uses in a window.
         // SignInRateLimitTests runs a host of its own with a low limit.
@@ -171,10 +171,4 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    internal static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telemed.ConsultHub.Auth;
 using Telemed.Storage.Accounts;
 using Telemed.Storage.Audit;
+using Telemed.Testing;
 using Xunit;
 
 namespace Telemed.ConsultHub.Tests.Api;
@@ -81,10 +82,10 @@ public sealed class SignInRateLimitTests(SignInRateLimitTests.ThrottledHost host
         {
             builder.UseSetting("Telemed:DataDirectory", dataDirectory);
             builder.UseSetting("Telemed:Http", "http://127.0.0.1:0");
-            builder.UseSetting("Telemed:DicomPort", $"{ApiHost.FreePort()}");
-            builder.UseSetting("Telemed:EcgStreamPort", $"{ApiHost.FreePort()}");
-            builder.UseSetting("Telemed:SiloPort", $"{ApiHost.FreePort()}");
-            builder.UseSetting("Telemed:OrleansGatewayPort", $"{ApiHost.FreePort()}");
+            builder.UseSetting("Telemed:DicomPort", $"{FreePorts.Next()}");
+            builder.UseSetting("Telemed:EcgStreamPort", $"{FreePorts.Next()}");
+            builder.UseSetting("Telemed:SiloPort", $"{FreePorts.Next()}");
+            builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePorts.Next()}");
             builder.UseSetting("Telemed:Demo", "false");
             builder.UseSetting("Telemed:SignInPermitLimit", $"{Limit}");
             builder.UseSetting("Telemed:SignInWindow", "00:10:00");

@@ -9,6 +9,7 @@ using Telemed.ConsultHub.Auth;
 using Telemed.ConsultHub.Tests.Api;
 using Telemed.Grains.Communities;
 using Telemed.Storage.Accounts;
+using Telemed.Testing;
 using Xunit;
 
 namespace Telemed.ConsultHub.Tests.Uploads;
@@ -40,10 +41,10 @@ public sealed class UploadHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("Telemed:DataDirectory", dataDirectory);
         builder.UseSetting("Telemed:Http", "http://127.0.0.1:0");
-        builder.UseSetting("Telemed:DicomPort", $"{ApiHost.FreePort()}");
-        builder.UseSetting("Telemed:EcgStreamPort", $"{ApiHost.FreePort()}");
-        builder.UseSetting("Telemed:SiloPort", $"{ApiHost.FreePort()}");
-        builder.UseSetting("Telemed:OrleansGatewayPort", $"{ApiHost.FreePort()}");
+        builder.UseSetting("Telemed:DicomPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:EcgStreamPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:SiloPort", $"{FreePorts.Next()}");
+        builder.UseSetting("Telemed:OrleansGatewayPort", $"{FreePorts.Next()}");
         builder.UseSetting("Telemed:Demo", "false");
     }
 
